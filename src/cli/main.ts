@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { registerDetermineCommand } from './commands/determine.js';
+import { registerEvidenceCommands } from './commands/evidence.js';
+import { registerFrameworkCommands } from './commands/framework.js';
+import { runCli } from './run.js';
+
+const program = new Command('greenlight')
+  .description('Transparent, reproducible release review of frontier AI models')
+  .version('0.1.0');
+
+registerFrameworkCommands(program);
+registerDetermineCommand(program);
+registerEvidenceCommands(program);
+
+await runCli(program, process.argv);
