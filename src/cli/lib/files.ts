@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { HasherFactory } from '../../core/digest.js';
+import { GreenlightError } from '../../core/errors.js';
+
+/** node:crypto behind the core's Hasher interface: several times faster than pure JS on large evidence. */
+export const nodeSha256: HasherFactory = () => createHash('sha256');
+
+export function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw ioError(file, e);
+  }
+}
+
+export function ioError(file: string, e: unknown): GreenlightError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'is a directory, not a file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'ERR_STRING_TOO_LONG'
+            ? 'too large to read as one document'
+            : `cannot read (${code ?? (e instanceof Error ? e.message : String(e))})`;
+  return new GreenlightError('io', `${file}: ${why}`, [{ file, path: '', message: why }], { cause: e });
+}
+
+/** Writes via a temporary file and a rename, so a reader never sees half a file. */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  writeFileSync(tmp, content);
+  renameSync(tmp, file);
+}
