@@ -67,7 +67,8 @@ export function aggregateInterval(a: AggregateFields, confidence: number): Inter
   if (stderr === null) {
     return { estimate: mean, stderr: null, lower: -Infinity, upper: Infinity, method: 'clt', sigma: null, n };
   }
-  if (!(Number.isFinite(stderr) && stderr >= 0)) fail(`stderr must be a finite number ≥ 0 or null, got ${stderr}`);
+  if (!(Number.isFinite(stderr) && stderr >= 0))
+    fail(`stderr must be a finite number ≥ 0 or null, got ${stderr}`);
   return {
     estimate: mean,
     stderr,

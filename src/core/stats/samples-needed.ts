@@ -27,7 +27,8 @@ export function samplesNeeded(a: SamplesNeededInput): number | null {
   requireCount('n', a.n, 0);
   requireCount('minSamples', a.minSamples, 0);
   if (a.sigma === null) return null;
-  if (!(Number.isFinite(a.sigma) && a.sigma >= 0)) fail(`sigma must be a finite number ≥ 0 or null, got ${a.sigma}`);
+  if (!(Number.isFinite(a.sigma) && a.sigma >= 0))
+    fail(`sigma must be a finite number ≥ 0 or null, got ${a.sigma}`);
   const gap = Math.abs(a.estimate - a.threshold);
   if (gap === 0) return null;
   const nPrime = smallestSampleSize(zForConfidence(a.confidence) * a.sigma, gap);

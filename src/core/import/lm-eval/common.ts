@@ -32,14 +32,19 @@ export function splitScorer(key: string): { metric: string; filter: string | und
  * Finds the scorer key `wanted` among `available`: exactly, or — when `wanted` names only the metric — the single
  * key with that metric (any filter). Returns the key, or an error message.
  */
-export function resolveScorer(available: readonly string[], wanted: string): { key: string } | { error: string } {
+export function resolveScorer(
+  available: readonly string[],
+  wanted: string,
+): { key: string } | { error: string } {
   if (available.includes(wanted)) return { key: wanted };
   const { metric, filter } = splitScorer(wanted);
   if (filter === undefined) {
     const same = available.filter((k) => splitScorer(k).metric === metric);
     if (same.length === 1) return { key: same[0]! };
     if (same.length > 1)
-      return { error: `scorer "${wanted}" is ambiguous: the log has ${listNames(same)}; name the filter too` };
+      return {
+        error: `scorer "${wanted}" is ambiguous: the log has ${listNames(same)}; name the filter too`,
+      };
   } else if (filter === 'none' && available.includes(metric)) {
     // v0.3 keys carry no filter; "acc,none" means "acc".
     return { key: metric };

@@ -94,7 +94,8 @@ class Parser {
       case 'I':
         return this.word('Infinity', Number.POSITIVE_INFINITY);
       default:
-        if (c === '-' && t.startsWith('-Infinity', this.pos)) return this.word('-Infinity', Number.NEGATIVE_INFINITY);
+        if (c === '-' && t.startsWith('-Infinity', this.pos))
+          return this.word('-Infinity', Number.NEGATIVE_INFINITY);
         if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
         return this.fail(`unexpected character ${JSON.stringify(c)}`);
     }
@@ -186,14 +187,20 @@ class Parser {
     }
     for (;;) {
       this.ws();
-      if (this.text[this.pos] !== '"') this.fail(this.pos >= this.text.length ? 'unexpected end of input (unclosed object)' : 'expected a quoted key');
+      if (this.text[this.pos] !== '"')
+        this.fail(
+          this.pos >= this.text.length
+            ? 'unexpected end of input (unclosed object)'
+            : 'expected a quoted key',
+        );
       const key = this.string();
       this.ws();
       if (this.text[this.pos] !== ':') this.fail("expected ':' after a key");
       this.pos++;
       this.ws();
       const v = this.value();
-      if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
       else out[key] = v;
       this.ws();
       const c = this.text[this.pos];

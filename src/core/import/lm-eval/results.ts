@@ -63,7 +63,11 @@ export function parseLmEvalRun(text: string, file: string, maxDepth?: number): L
   const gs = own(doc, 'group_subtasks');
   if (isObject(gs)) {
     for (const [name, subs] of Object.entries(gs)) {
-      if (Array.isArray(subs) && subs.length > 0) groups.set(name, subs.filter((s): s is string => typeof s === 'string'));
+      if (Array.isArray(subs) && subs.length > 0)
+        groups.set(
+          name,
+          subs.filter((s): s is string => typeof s === 'string'),
+        );
     }
   }
   const modern =
@@ -118,7 +122,10 @@ function isCount(v: unknown): v is number {
 }
 
 /** `n-samples.<task>` as {original, effective}, when the log has it. */
-export function taskCounts(run: LmEvalRun, task: string): { original: number; effective: number } | undefined {
+export function taskCounts(
+  run: LmEvalRun,
+  task: string,
+): { original: number; effective: number } | undefined {
   const ns = own(run.doc, 'n-samples');
   if (!isObject(ns)) return undefined;
   const c = own(ns, task);
@@ -153,7 +160,9 @@ function countsFor(run: LmEvalRun, task: string, scorer: string, row: Json): Cou
         original: c.original,
         effective: c.effective,
         subset:
-          c.effective < c.original ? `${c.effective} of ${c.original} documents evaluated${limitText(run)}` : undefined,
+          c.effective < c.original
+            ? `${c.effective} of ${c.original} documents evaluated${limitText(run)}`
+            : undefined,
         subtasks: undefined,
       };
     }
@@ -162,7 +171,10 @@ function countsFor(run: LmEvalRun, task: string, scorer: string, row: Json): Cou
       nFrom: undefined,
       original: undefined,
       effective: undefined,
-      subset: run.limit !== undefined ? `the run was limited to ${run.limit} documents per task (config.limit)` : undefined,
+      subset:
+        run.limit !== undefined
+          ? `the run was limited to ${run.limit} documents per task (config.limit)`
+          : undefined,
       subtasks: undefined,
     };
   }
@@ -250,7 +262,11 @@ export function taskProvenance(run: LmEvalRun, task: string): Json {
   const shot = pick('n-shot');
   const config = own(d, 'config');
   const legacyShot = run.layout === 'v0.3' && isObject(config) ? own(config, 'num_fewshot') : undefined;
-  put(p, 'num_fewshot', typeof shot === 'number' ? shot : typeof legacyShot === 'number' ? legacyShot : undefined);
+  put(
+    p,
+    'num_fewshot',
+    typeof shot === 'number' ? shot : typeof legacyShot === 'number' ? legacyShot : undefined,
+  );
   const hash = pick('task_hashes');
   put(p, 'task_hash', typeof hash === 'string' ? hash : undefined);
   return p;
@@ -359,11 +375,13 @@ export function importLmEvalResults(text: string, opts: ImportOptions): ImportRe
           `${where} is not comparable: ${counts.subset}; pass --allow-incomplete to import it anyway`,
         );
       source.allow_incomplete = true;
-      source.incomplete = counts.subset;
-      if (counts.original !== undefined && counts.effective !== undefined && counts.original > counts.effective) {
-        source.samples_excluded = counts.original - counts.effective;
-        source.excluded_reason = 'not evaluated (--limit)';
-      }
+      source.incomplete_reasons = [counts.subset];
+      if (
+        counts.original !== undefined &&
+        counts.effective !== undefined &&
+        counts.original > counts.effective
+      )
+        source.samples_excluded = { not_evaluated: counts.original - counts.effective };
       warnings.push(`${where}: ${counts.subset}; imported because of --allow-incomplete`);
     }
 

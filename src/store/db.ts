@@ -1,0 +1,89 @@
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrations.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where it is, without credentials. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export type Tx = Transaction<Database>;
+
+// int8 (bigint) columns hold log indexes: return them as numbers, refusing any beyond 2^53.
+pg.types.setTypeParser(20, (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`bigint ${v} exceeds 2^53`);
+  return n;
+});
+
+export interface OpenOptions {
+  /** PostgreSQL schema to use (created if missing); lets tests share one server without sharing tables. */
+  schema?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+  migrate?: boolean;
+}
+
+/**
+ * Opens a store from `sqlite:PATH` (or a bare path), `sqlite::memory:`, or `postgres://…`, and migrates it.
+ */
+export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
+  const store = url.startsWith('postgres://') || url.startsWith('postgresql://') ? openPostgres(url, options) : openSqlite(url);
+  if (options.schema && store.dialect === 'postgres') {
+    await store.db.schema.createSchema(options.schema).ifNotExists().execute();
+  }
+  if (options.migrate !== false) await migrateToLatest(store.db as Kysely<any>);
+  return store;
+}
+
+function openSqlite(url: string): Store {
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  const database = new SQLite(path);
+  database.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before it is acknowledged (power loss included), not only on a process crash.
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 10000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    description: `sqlite:${path}`,
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string, options: OpenOptions): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
+  });
+  // An idle client's error (server restart) must not crash the process; the pool replaces the client.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const u = new URL(url);
+  return {
+    db,
+    dialect: 'postgres',
+    description: `postgres://${u.host}${u.pathname}${options.schema ? ` (schema ${options.schema})` : ''}`,
+    close: () => db.destroy(),
+  };
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid schema name ${name}`);
+  return name;
+}
+
+/** The database URL from --db, DATABASE_URL, or the default SQLite file. */
+export function resolveDatabaseUrl(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env.DATABASE_URL ?? 'sqlite:greenlight.sqlite';
+}
