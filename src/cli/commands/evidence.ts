@@ -151,8 +151,10 @@ async function runImport(files: string[], flags: ImportFlags): Promise<void> {
 
   const results: ImportResult[] = [];
   const perFile: { file: string; result: ImportResult }[] = [];
+  let approxOutputBytes = 0;
   for (const file of files) {
     const result = await importFile(file, flags.format, base);
+    approxOutputBytes += result.evaluations.reduce((n, e) => n + ('samples' in e ? e.samples.length * 32 : 0), 0);
     for (const w of result.warnings) process.stderr.write(`warning: ${nameFile(w, file)}\n`);
     results.push(result);
     perFile.push({ file, result });
@@ -168,8 +170,16 @@ async function runImport(files: string[], flags: ImportFlags): Promise<void> {
     }
   }
 
-  const doc = mergeImported(results, model);
-  const text = formatEvidence(doc);
+  const status = new Progress('', approxOutputBytes);
+  status.status('checking and writing the evidence…');
+  let doc: Evidence;
+  let text: string;
+  try {
+    doc = mergeImported(results, model);
+    text = formatEvidence(doc);
+  } finally {
+    status.clear();
+  }
   if (flags.output === undefined) {
     process.stdout.write(text);
     return;
@@ -264,6 +274,7 @@ async function importFile(
       const run = await readCompanion(file);
       if (run !== undefined) context.lmEvalRun = run;
     }
+    bar.status(`importing ${file}…`);
     return importLog(format, bytes, opts, context);
   } catch (e) {
     throw attribute(e, file, name, format);
@@ -447,10 +458,18 @@ class Progress {
     const frac = Math.min(1, done / total);
     const width = 24;
     const full = Math.round(frac * width);
-    const cols = process.stderr.columns ?? 80;
+    const cols = (process.stderr.columns ?? 0) >= 40 ? process.stderr.columns : 80;
     let line = `${phase} ${this.label} [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}%`;
     if (line.length >= cols) line = line.slice(line.length - cols + 1);
     process.stderr.write(`\r${line}\x1b[K`);
+    this.drawn = true;
+  }
+
+  /** A line that stays until the next update or clear(), for synchronous work that cannot report progress. */
+  status(text: string): void {
+    if (!this.enabled) return;
+    const cols = (process.stderr.columns ?? 0) >= 40 ? process.stderr.columns : 80;
+    process.stderr.write(`\r${text.length >= cols ? text.slice(text.length - cols + 1) : text}\x1b[K`);
     this.drawn = true;
   }
 

@@ -1,5 +1,5 @@
+import { reduceSamples } from './reduce.js';
 import type {
-  ClusterMoments,
   Evaluation,
   Evidence,
   PerSampleEvaluation,
@@ -51,53 +51,15 @@ function provenance(e: Evaluation): { metric: string; label?: string; source?: R
 
 export function summarizeEvaluation(e: Evaluation): SummaryEvaluation {
   const head = provenance(e);
-  if ('samples' in e) return { ...head, ...reduceSamples(e) } as SummaryEvaluation;
+  if ('samples' in e) return { ...head, ...reducedFields(e) } as SummaryEvaluation;
   return { ...head, ...summaryFields(e as SummaryEvaluation) } as SummaryEvaluation;
 }
 
-interface Reduced {
-  sum: number;
-  count: number;
-  cluster: string | undefined;
-}
-
-/** Reduce epochs (mean of each id's values, ids in order of first appearance), then sufficient statistics. */
-function reduceSamples(e: PerSampleEvaluation): Record<string, unknown> {
-  const byId = new Map<string | number, Reduced>();
-  for (const s of e.samples) {
-    const v = s.value === true ? 1 : s.value === false ? 0 : s.value;
-    const r = byId.get(s.id);
-    if (r === undefined) byId.set(s.id, { sum: v, count: 1, cluster: s.cluster });
-    else {
-      r.sum += v;
-      r.count += 1;
-    }
-  }
-  let n = 0;
-  let sum = 0;
-  let sumsq = 0;
-  let binary = true;
-  let clustered = false;
-  const clusters = new Map<string, ClusterMoments>();
-  for (const r of byId.values()) {
-    const x = r.count === 1 ? r.sum : r.sum / r.count;
-    n += 1;
-    sum += x;
-    sumsq += x * x;
-    if (x !== 0 && x !== 1) binary = false;
-    if (r.cluster !== undefined) {
-      clustered = true;
-      const c = clusters.get(r.cluster);
-      if (c === undefined) clusters.set(r.cluster, { n: 1, sum: x, sumsq: x * x });
-      else {
-        c.n += 1;
-        c.sum += x;
-        c.sumsq += x * x;
-      }
-    }
-  }
-  if (binary && !clustered) return { successes: sum, trials: n };
-  const out: Record<string, unknown> = { n, sum, sumsq };
-  if (clustered) out.clusters = [...clusters.values()];
+/** Per-sample evaluations reduce to counts or moments (§0). */
+function reducedFields(e: PerSampleEvaluation): Record<string, unknown> {
+  const r = reduceSamples(e.samples, 'samples');
+  if (r.kind === 'counts') return { successes: r.successes, trials: r.trials };
+  const out: Record<string, unknown> = { n: r.n, sum: r.sum, sumsq: r.sumsq };
+  if (r.clusters !== undefined) out.clusters = r.clusters;
   return out;
 }

@@ -1,4 +1,5 @@
 import { GreenlightError, joinPath, type Problem } from '../errors.js';
+import { reduceSamples } from './reduce.js';
 import type { Evaluation, Evidence, Sample } from './types.js';
 
 /** Framework ids and metric names. */
@@ -213,58 +214,51 @@ function checkSamples(samples: unknown, path: string, add: Add): void {
     add(path, 'expected a non-empty array of samples');
     return;
   }
-  // Per id: the epochs seen and the cluster of its first epoch.
-  const seen = new Map<string | number, { epochs: number[]; cluster: string | undefined }>();
+  let allValid = true;
+  const invalid = new Uint8Array(samples.length);
   for (let i = 0; i < samples.length; i++) {
-    const s = samples[i] as Sample | unknown;
-    const sp = `${path}[${i}]`;
-    if (!isObject(s)) {
-      add(sp, `expected a sample {id, value[, epoch][, cluster]}, got ${describe(s)}`);
-      continue;
+    if (!checkSample(samples[i], `${path}[${i}]`, add)) {
+      allValid = false;
+      invalid[i] = 1;
     }
-    let ok = true;
-    for (const k in s) {
-      if (!SAMPLE_KEYS.has(k)) {
-        add(joinPath(sp, k), 'unknown key (expected one of: id, epoch, value, cluster)');
-        ok = false;
-      }
-    }
-    const { id, epoch, value, cluster } = s;
-    if (id === undefined) {
-      add(`${sp}.id`, epoch !== undefined ? 'an epoch without an id: every sample needs an id' : 'missing: every sample needs an id');
-      ok = false;
-    } else if (!(typeof id === 'string' || isCount(id))) {
-      add(`${sp}.id`, `expected a string or an integer, got ${describe(id)}`);
-      ok = false;
-    }
-    if (epoch !== undefined && (!isCount(epoch) || epoch < 1)) {
-      add(`${sp}.epoch`, `expected an integer ≥ 1, got ${describe(epoch)}`);
-      ok = false;
-    }
-    if (!(typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) {
-      add(`${sp}.value`, `expected a finite number or a boolean, got ${value === undefined ? 'nothing' : describe(value)}`);
-      ok = false;
-    }
-    if (cluster !== undefined && typeof cluster !== 'string') {
-      add(`${sp}.cluster`, `expected a string, got ${describe(cluster)}`);
-      ok = false;
-    }
-    if (!ok) continue;
-    const key = id as string | number;
-    const ep = (epoch as number | undefined) ?? 1;
-    const prior = seen.get(key);
-    if (prior === undefined) {
-      seen.set(key, { epochs: [ep], cluster: cluster as string | undefined });
-      continue;
-    }
-    if (prior.epochs.includes(ep)) add(sp, `duplicate sample: id ${JSON.stringify(key)} epoch ${ep} appears twice`);
-    else prior.epochs.push(ep);
-    if (prior.cluster !== cluster)
-      add(
-        `${sp}.cluster`,
-        `sample id ${JSON.stringify(key)} has epochs in different clusters (${JSON.stringify(prior.cluster ?? null)} and ${JSON.stringify(cluster ?? null)}): all epochs of a sample carry the same cluster or none`,
-      );
   }
+  // Duplicates and cluster consistency among the well-typed samples; when all are, this caches the §0 reduction.
+  reduceSamples(samples as Sample[], path, add, allValid ? undefined : invalid);
+}
+
+function checkSample(s: unknown, sp: string, add: Add): boolean {
+  if (!isObject(s)) {
+    add(sp, `expected a sample {id, value[, epoch][, cluster]}, got ${describe(s)}`);
+    return false;
+  }
+  let ok = true;
+  for (const k in s) {
+    if (!SAMPLE_KEYS.has(k)) {
+      add(joinPath(sp, k), 'unknown key (expected one of: id, epoch, value, cluster)');
+      ok = false;
+    }
+  }
+  const { id, epoch, value, cluster } = s;
+  if (id === undefined) {
+    add(`${sp}.id`, epoch !== undefined ? 'an epoch without an id: every sample needs an id' : 'missing: every sample needs an id');
+    ok = false;
+  } else if (!(typeof id === 'string' || isCount(id))) {
+    add(`${sp}.id`, `expected a string or an integer, got ${describe(id)}`);
+    ok = false;
+  }
+  if (epoch !== undefined && (!isCount(epoch) || epoch < 1)) {
+    add(`${sp}.epoch`, `expected an integer ≥ 1, got ${describe(epoch)}`);
+    ok = false;
+  }
+  if (!(typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) {
+    add(`${sp}.value`, `expected a finite number or a boolean, got ${value === undefined ? 'nothing' : describe(value)}`);
+    ok = false;
+  }
+  if (cluster !== undefined && typeof cluster !== 'string') {
+    add(`${sp}.cluster`, `expected a string, got ${describe(cluster)}`);
+    ok = false;
+  }
+  return ok;
 }
 
 export type { Evaluation };

@@ -144,10 +144,13 @@ export function importCsv(text: string, opts: ImportOptions): ImportResult {
     return k === undefined ? undefined : r.fields[k];
   };
   const samples: Sample[] = [];
-  // (id, epoch) → line, and id → {cluster, line} of its first row.
-  const seen = new Map<string, number>();
-  const clusterOf = new Map<string, { cluster: string | undefined; line: number }>();
-  for (const r of records.slice(1)) {
+  // Per id: its cluster and first (epoch, line); further epochs as [epoch, line, epoch, line, …] only when needed.
+  const byId = new Map<
+    string,
+    { cluster: string | undefined; epoch: number; line: number; more?: number[] }
+  >();
+  for (let k = 1; k < records.length; k++) {
+    const r = records[k]!;
     if (r.fields.length !== width) {
       add(
         r.line,
@@ -179,21 +182,25 @@ export function importCsv(text: string, opts: ImportOptions): ImportResult {
     const cf = col(r, 'cluster');
     const cluster = cf !== undefined && cf.text !== '' ? cf.text : undefined;
     if (!ok) continue;
-    const key = `${JSON.stringify(id)} ${epoch ?? 1}`;
-    const prior = seen.get(key);
-    if (prior !== undefined) {
-      add(r.line, `duplicate sample: id ${JSON.stringify(id)} epoch ${epoch ?? 1} already on line ${prior}`);
-      continue;
-    }
-    seen.set(key, r.line);
-    const c = clusterOf.get(id);
-    if (c === undefined) clusterOf.set(id, { cluster, line: r.line });
-    else if (c.cluster !== cluster) {
-      add(
-        r.line,
-        `id ${JSON.stringify(id)} is in cluster ${JSON.stringify(cluster ?? '')} here but ${JSON.stringify(c.cluster ?? '')} on line ${c.line}: all epochs of a sample carry the same cluster`,
-      );
-      continue;
+    const ep = epoch ?? 1;
+    const prior = byId.get(id);
+    if (prior === undefined) {
+      byId.set(id, { cluster, epoch: ep, line: r.line });
+    } else {
+      const dup = duplicateLine(prior, ep);
+      if (dup !== undefined) {
+        add(r.line, `duplicate sample: id ${JSON.stringify(id)} epoch ${ep} already on line ${dup}`);
+        continue;
+      }
+      if (prior.cluster !== cluster) {
+        add(
+          r.line,
+          `id ${JSON.stringify(id)} is in cluster ${JSON.stringify(cluster ?? '')} here but ${JSON.stringify(prior.cluster ?? '')} on line ${prior.line}: all epochs of a sample carry the same cluster`,
+        );
+        continue;
+      }
+      if (prior.more === undefined) prior.more = [ep, r.line];
+      else prior.more.push(ep, r.line);
     }
     const s: Sample = { id, value: value as number | boolean };
     if (epoch !== undefined) s.epoch = epoch;
@@ -210,6 +217,17 @@ export function importCsv(text: string, opts: ImportOptions): ImportResult {
   source.rows = samples.length;
   const evaluation: PerSampleEvaluation = { metric, source, samples };
   return { evaluations: [evaluation], warnings: [] };
+}
+
+/** The line where this id already had epoch `ep`, if it had. */
+function duplicateLine(
+  prior: { epoch: number; line: number; more?: number[] },
+  ep: number,
+): number | undefined {
+  if (prior.epoch === ep) return prior.line;
+  const more = prior.more;
+  if (more !== undefined) for (let i = 0; i < more.length; i += 2) if (more[i] === ep) return more[i + 1];
+  return undefined;
 }
 
 /** A number or boolean, or an error message. */

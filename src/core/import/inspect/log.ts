@@ -511,7 +511,15 @@ function comparability(header: Obj, rows: Row[], fromJournal: boolean): string[]
     const completed = int(results.completed_samples);
     if (total !== undefined && completed !== undefined && completed < total)
       reasons.push(`${completed} of ${total} samples completed`);
-  } else if (status === 'success') reasons.push('the log has no results');
+  } else {
+    // No results (a crashed or running eval): compare the records with what the dataset and epochs call for.
+    const dataset = isObj(ev.dataset) ? ev.dataset : {};
+    const selected = Array.isArray(dataset.sample_ids) ? dataset.sample_ids.length : int(dataset.samples);
+    const epochs = isObj(ev.config) ? (int(ev.config.epochs) ?? 1) : 1;
+    if (selected !== undefined && rows.length < selected * epochs)
+      reasons.push(`${rows.length} of ${selected * epochs} samples recorded`);
+    else if (status === 'success') reasons.push('the log has no results');
+  }
   const subset = subsetReason(ev);
   if (subset !== undefined) reasons.push(subset);
   const errored = rows.filter((r) => r.error !== null).length;
