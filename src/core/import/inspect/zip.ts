@@ -51,9 +51,10 @@ const METHOD_NAMES: Record<number, string> = {
 
 /**
  * Compressed bytes handed to the inflater at a time. Deflate expands at most ~1032×, so a step is sized from
- * the output the member may still produce: one step can overshoot the declared size by at most ~1 MiB.
+ * the output the member may still produce plus a slack: one step overshoots the declared size by at most the
+ * slack (4 MiB), however the data lies. Smaller steps than 4 KiB cost fflate dearly.
  */
-const INFLATE_MIN_STEP = 1024;
+const INFLATE_SLACK = 4 * 1024 * 1024;
 const INFLATE_MAX_STEP = 64 * 1024;
 /** Compressed bytes handed to the zstd decoder at a time (it emits one block, ≤ 128 KiB, at a time). */
 const ZSTD_STEP = 256 * 1024;
@@ -381,7 +382,7 @@ function inflateInSteps(data: Uint8Array, onData: (chunk: Uint8Array) => void, r
     return;
   }
   for (let p = 0; p < data.length; ) {
-    const step = Math.min(INFLATE_MAX_STEP, Math.max(INFLATE_MIN_STEP, Math.ceil(remaining() / 1032)));
+    const step = Math.min(INFLATE_MAX_STEP, Math.ceil((Math.max(0, remaining()) + INFLATE_SLACK) / 1032));
     const end = Math.min(data.length, p + step);
     inflater.push(data.subarray(p, end), end === data.length);
     p = end;

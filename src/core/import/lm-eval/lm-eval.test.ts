@@ -57,6 +57,7 @@ describe('lm-eval results: gsm8k (two filters, mid-2024)', () => {
   it('imports each filter with its own stderr and n from n-samples.effective', () => {
     const strict = only(GSM8K, { metric: 'reasoning.math', scorer: 'exact_match,strict-match' });
     expect(strict.metric).toBe('reasoning.math');
+    expect(strict.label).toBe('gsm8k_cot_llama / exact_match,strict-match');
     expect(strict.mean).toBe(0.7725549658832449);
     expect(strict.stderr).toBe(0.01154636331254809);
     expect(strict.n).toBe(1319);
@@ -399,6 +400,7 @@ describe('lm-eval samples', () => {
   it('imports the fixture: one sample per doc_id, acc values as logged', () => {
     const r = importLmEvalSamples(text, sampleOpts({ metric: 'tom.belief' }));
     const e = r.evaluations[0] as PerSampleEvaluation;
+    expect(e.label).toBe('negotiationtom_belief / acc,none');
     expect(e.samples).toHaveLength(20);
     expect(e.samples.slice(0, 3)).toEqual([
       { id: 0, value: 0 },

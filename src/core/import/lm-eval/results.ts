@@ -385,7 +385,7 @@ export function importLmEvalResults(text: string, opts: ImportOptions): ImportRe
       warnings.push(`${where}: ${counts.subset}; imported because of --allow-incomplete`);
     }
 
-    evaluations.push({ metric: target.metric, source, mean, stderr, n });
+    evaluations.push({ metric: target.metric, label: `${task} / ${scorer}`, mean, stderr, n, source });
   }
   return { evaluations, warnings };
 }

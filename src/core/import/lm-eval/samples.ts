@@ -233,7 +233,7 @@ export function importLmEvalSamples(
       source.incomplete_reasons = [subset];
       warnings.push(`${where}: ${subset}; imported because of --allow-incomplete`);
     }
-    evaluations.push({ metric: target.metric, source, samples });
+    evaluations.push({ metric: target.metric, label: `${task} / ${scorer}`, source, samples });
   }
   return { evaluations, warnings };
 }
