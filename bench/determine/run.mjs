@@ -27,7 +27,9 @@ async function writeEvidence(file) {
   const out = createWriteStream(file);
   const write = (s) => (out.write(s) ? undefined : new Promise((r) => out.once('drain', r)));
   const rand = rng(42);
-  await write('{"greenlight":1,"model":{"id":"bench-lab/model-b","version":"1"},"safeguards":["s1"],"evaluations":[');
+  await write(
+    '{"greenlight":1,"model":{"id":"bench-lab/model-b","version":"1"},"safeguards":["s1"],"evaluations":[',
+  );
   for (let m = 0; m < METRICS; m++) {
     // metrics 0-3: 0/1 single epoch; 4-5: 0/1 with 4 epochs; 6-7: clustered partial credit; 8-9: clustered + 2 epochs
     const epochs = m >= 4 && m <= 5 ? 4 : m >= 8 ? 2 : 1;
@@ -55,7 +57,10 @@ async function writeEvidence(file) {
 }
 
 function writeFramework(file) {
-  const indicators = Array.from({ length: METRICS }, (_, m) => `          - { metric: bench.m${m}, above: 0.5 }`).join('\n');
+  const indicators = Array.from(
+    { length: METRICS },
+    (_, m) => `          - { metric: bench.m${m}, above: 0.5 }`,
+  ).join('\n');
   writeFileSync(
     file,
     `greenlight: 1
@@ -97,7 +102,10 @@ try {
   writeFramework(framework);
   const size = statSync(evidence).size;
   const bin = join(ROOT, 'bin/greenlight');
-  const baselineArgs = ['-e', `JSON.parse(require('node:fs').readFileSync(${JSON.stringify(evidence)}, 'utf8'))`];
+  const baselineArgs = [
+    '-e',
+    `JSON.parse(require('node:fs').readFileSync(${JSON.stringify(evidence)}, 'utf8'))`,
+  ];
   const determineArgs = [bin, 'determine', '--framework', framework, '--evidence', evidence, '--json'];
   const base = [];
   const det = [];
@@ -109,10 +117,14 @@ try {
   const dt = median(det.map((r) => r.ms));
   const brss = Math.max(...base.map((r) => r.maxRSS));
   const drss = Math.max(...det.map((r) => r.maxRSS));
-  console.log(`bench/determine: ${METRICS * PER_METRIC} per-sample records, file ${mb(size)} MiB, median of ${RUNS} runs`);
+  console.log(
+    `bench/determine: ${METRICS * PER_METRIC} per-sample records, file ${mb(size)} MiB, median of ${RUNS} runs`,
+  );
   console.log('| process | time (ms) | × baseline | peak RSS (MiB) | × file size |');
   console.log('|---|---:|---:|---:|---:|');
-  console.log(`| read + JSON.parse (baseline) | ${bt.toFixed(0)} | 1.00 | ${mb(brss)} | ${(brss / size).toFixed(2)} |`);
+  console.log(
+    `| read + JSON.parse (baseline) | ${bt.toFixed(0)} | 1.00 | ${mb(brss)} | ${(brss / size).toFixed(2)} |`,
+  );
   console.log(
     `| greenlight determine --json | ${dt.toFixed(0)} | ${(dt / bt).toFixed(2)} | ${mb(drss)} | ${(drss / size).toFixed(2)} |`,
   );

@@ -21,7 +21,8 @@ export function measureNode(args, { stdout = 'ignore' } = {}) {
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (code !== 0) return reject(new Error(`node ${args.join(' ')} exited ${code}: ${err.slice(0, 2000)}`));
+      if (code !== 0)
+        return reject(new Error(`node ${args.join(' ')} exited ${code}: ${err.slice(0, 2000)}`));
       resolve({ ms, maxRSS: JSON.parse(rss.trim().split('\n').pop()).maxRSS, code });
     });
   });

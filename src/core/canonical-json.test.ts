@@ -74,7 +74,9 @@ describe('RFC 8785 canonical JSON', () => {
   });
 
   it('streams the same bytes in chunks as in one piece', () => {
-    const big = { samples: Array.from({ length: 20000 }, (_, i) => ({ value: i % 2, id: `s${i}`, epoch: 1 })) };
+    const big = {
+      samples: Array.from({ length: 20000 }, (_, i) => ({ value: i % 2, id: `s${i}`, epoch: 1 })),
+    };
     const pieces: string[] = [];
     writeCanonical(big, (p) => pieces.push(p));
     expect(pieces.length).toBeGreaterThan(1);

@@ -20,13 +20,22 @@ describeOnEachDatabase('log sequencing', (dialect) => {
     if (b !== a) stores.push(b);
     const writes = Array.from({ length: 60 }, (_, i) =>
       (i % 2 ? a : b).db.transaction().execute(async (tx) => {
-        const { index } = await sequenceEntry(tx, { v: 1, type: 't', at: 'now', actor: 'clock', subject: {}, data: { i } });
+        const { index } = await sequenceEntry(tx, {
+          v: 1,
+          type: 't',
+          at: 'now',
+          actor: 'clock',
+          subject: {},
+          data: { i },
+        });
         if (i % 7 === 0) throw new Error('rolled back');
         return index;
       }),
     );
     const settled = await Promise.allSettled(writes);
-    const committed = settled.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<number>).value);
+    const committed = settled
+      .filter((s) => s.status === 'fulfilled')
+      .map((s) => (s as PromiseFulfilledResult<number>).value);
     const rows = await a.db.selectFrom('log_entries').select('idx').orderBy('idx').execute();
     expect(rows.map((r) => Number(r.idx))).toEqual(committed.sort((x, y) => x - y));
     expect(rows.map((r) => Number(r.idx))).toEqual(rows.map((_, i) => i));

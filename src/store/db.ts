@@ -35,10 +35,14 @@ export interface OpenOptions {
  * Opens a store from `sqlite:PATH` (or a bare path), `sqlite::memory:`, or `postgres://…`, and migrates it.
  */
 export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
-  const store = url.startsWith('postgres://') || url.startsWith('postgresql://') ? openPostgres(url, options) : openSqlite(url);
+  const store =
+    url.startsWith('postgres://') || url.startsWith('postgresql://')
+      ? openPostgres(url, options)
+      : openSqlite(url);
   if (options.schema && store.dialect === 'postgres') {
     await store.db.schema.createSchema(options.schema).ifNotExists().execute();
   }
+  // biome-ignore lint/suspicious/noExplicitAny: migrations address the schema as it was then, not today's type
   if (options.migrate !== false) await migrateToLatest(store.db as Kysely<any>);
   return store;
 }

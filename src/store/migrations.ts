@@ -6,6 +6,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
  */
 const migrations: Record<string, Migration> = {
   '0001_initial': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations address the schema as it was then, not today's type
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('orgs')
@@ -85,8 +86,16 @@ const migrations: Record<string, Migration> = {
         .addColumn('reason', 'text')
         .addColumn('log_index', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('submissions_model').on('submissions').columns(['model_id', 'version']).execute();
-      await db.schema.createIndex('submissions_due').on('submissions').columns(['status', 'decision_due']).execute();
+      await db.schema
+        .createIndex('submissions_model')
+        .on('submissions')
+        .columns(['model_id', 'version'])
+        .execute();
+      await db.schema
+        .createIndex('submissions_due')
+        .on('submissions')
+        .columns(['status', 'decision_due'])
+        .execute();
       await db.schema
         .createTable('appeals')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -120,7 +129,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('proposed_at', 'text', (c) => c.notNull())
         .addColumn('effective_at', 'text')
         .execute();
-      await db.schema.createIndex('decisions_review').on('decisions').columns(['review_kind', 'review_id']).execute();
+      await db.schema
+        .createIndex('decisions_review')
+        .on('decisions')
+        .columns(['review_kind', 'review_id'])
+        .execute();
       await db.schema
         .createTable('signatures')
         .addColumn('decision_id', 'text', (c) => c.notNull().references('decisions.id'))
@@ -148,7 +161,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('resolution', 'text')
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('incidents_model').on('incidents').columns(['model_id', 'status']).execute();
+      await db.schema
+        .createIndex('incidents_model')
+        .on('incidents')
+        .columns(['model_id', 'status'])
+        .execute();
       await db.schema
         .createTable('grants')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -217,13 +234,17 @@ class InCodeProvider implements MigrationProvider {
 }
 
 /** Runs every pending migration; refuses to run against a database migrated by a newer version. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations address the schema as it was then, not today's type
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
   const migrator = new Migrator({ db, provider: new InCodeProvider() });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new Error(`database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -19,7 +19,11 @@ export interface Person {
  * Who is acting: a person (authenticated by token), the public (no token), the clock (sweeper), or the system
  * (offline `greenlight admin` on the database, and the demo seeding; admin powers, recorded as `system`).
  */
-export type Actor = { kind: 'person'; person: Person } | { kind: 'public' } | { kind: 'clock' } | { kind: 'system' };
+export type Actor =
+  | { kind: 'person'; person: Person }
+  | { kind: 'public' }
+  | { kind: 'clock' }
+  | { kind: 'system' };
 
 /** The closed set of service error codes; the server maps each to its HTTP status (service.md). */
 export type ServiceErrorCode =

@@ -23,7 +23,9 @@ export function registerDetermineCommand(program: Command): void {
     .option('--json', 'print the determination JSON exactly')
     .action((flags: DetermineFlags) => {
       const determination = runDetermine(flags);
-      process.stdout.write(flags.json ? `${JSON.stringify(determination)}\n` : formatDetermination(determination));
+      process.stdout.write(
+        flags.json ? `${JSON.stringify(determination)}\n` : formatDetermination(determination),
+      );
     });
 }
 

@@ -155,7 +155,7 @@ async function runImport(files: string[], flags: ImportFlags): Promise<void> {
   for (const file of files) {
     const result = await importFile(file, flags.format, base);
     approxOutputBytes += result.evaluations.reduce(
-      (n, e) => n + ('samples' in e ? e.samples.length * 32 : 0),
+      (acc, e) => acc + ('samples' in e ? e.samples.length * 32 : 0),
       0,
     );
     for (const w of result.warnings) process.stderr.write(`warning: ${nameFile(w, file)}\n`);

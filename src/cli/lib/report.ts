@@ -14,7 +14,9 @@ export function formatDetermination(d: Determination): string {
   out.push(`Framework ${d.framework.id} ${d.framework.version} (${d.framework.digest})`);
   out.push('');
   for (const dom of d.domains) {
-    out.push(`${dom.id}: level ${dom.level ?? 'none'}${dom.pending ? ' — PENDING: more evidence needed' : ''}`);
+    out.push(
+      `${dom.id}: level ${dom.level ?? 'none'}${dom.pending ? ' — PENDING: more evidence needed' : ''}`,
+    );
     for (const t of dom.thresholds) {
       out.push(`  threshold ${t.id} (rule ${t.rule}): ${t.status}${t.reached ? ', reached' : ''}`);
       for (const ind of t.indicators) {
@@ -37,7 +39,8 @@ export function formatDetermination(d: Determination): string {
   out.push(
     `Safeguards: required ${list(d.safeguards.required)}; attested ${list(d.safeguards.attested)}; missing ${list(d.safeguards.missing)}`,
   );
-  if (d.unmatched_metrics.length > 0) out.push(`Unmatched metrics (used by no indicator): ${d.unmatched_metrics.join(', ')}`);
+  if (d.unmatched_metrics.length > 0)
+    out.push(`Unmatched metrics (used by no indicator): ${d.unmatched_metrics.join(', ')}`);
   out.push(`Digest: ${d.digest}`);
   out.push(`Evidence digest: ${d.evidence_digest}`);
   return `${out.join('\n')}\n`;

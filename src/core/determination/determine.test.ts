@@ -66,12 +66,18 @@ describe('determination of the spec example', () => {
   });
 
   it('approves when every indicator is clearly below, and unresolved counts as reached under treat_as_crossed', () => {
-    const clear = determine(framework, evidence([low('cyber.vuln_discovery'), low('cyber.ctf_professional'), low('cyber.e2e_exploit_chain')]));
+    const clear = determine(
+      framework,
+      evidence([low('cyber.vuln_discovery'), low('cyber.ctf_professional'), low('cyber.e2e_exploit_chain')]),
+    );
     expect(clear.outcome).toBe('approve');
     expect(clear.max_tier).toBe('public');
     expect(clear.domains[0]!.level).toBeNull();
     // Missing evidence on one indicator of an `any` threshold leaves it unresolved → reached (conservative).
-    const missing = determine(framework, evidence([low('cyber.vuln_discovery'), low('cyber.e2e_exploit_chain')]));
+    const missing = determine(
+      framework,
+      evidence([low('cyber.vuln_discovery'), low('cyber.e2e_exploit_chain')]),
+    );
     expect(missing.domains[0]!.thresholds[0]!.status).toBe('unresolved');
     expect(missing.domains[0]!.thresholds[0]!.indicators[1]!.verdict).toBe('missing');
     expect(missing.domains[0]!.level).toBe('high');
@@ -83,7 +89,13 @@ describe('determination of the spec example', () => {
     const doc = structuredClone(framework.document) as { domains: { unresolved?: string }[] };
     doc.domains[0]!.unresolved = 'request_evidence';
     const fw = parseFramework(JSON.stringify(doc), { format: 'json' });
-    const d = determine(fw, evidence([{ metric: 'cyber.vuln_discovery', successes: 200, trials: 400 }, low('cyber.ctf_professional')]));
+    const d = determine(
+      fw,
+      evidence([
+        { metric: 'cyber.vuln_discovery', successes: 200, trials: 400 },
+        low('cyber.ctf_professional'),
+      ]),
+    );
     expect(d.domains[0]!.pending).toBe(true);
     expect(d.domains[0]!.level).toBeNull();
     expect(d.outcome).toBe('more_evidence');
@@ -120,7 +132,10 @@ describe('determination of the spec example', () => {
   });
 
   it('aggregate with unknown stderr has an unbounded interval written as null', () => {
-    const d = determine(framework, evidence([{ metric: 'cyber.vuln_discovery', mean: 0.9, stderr: null, n: 500 }]));
+    const d = determine(
+      framework,
+      evidence([{ metric: 'cyber.vuln_discovery', mean: 0.9, stderr: null, n: 500 }]),
+    );
     const ev = d.domains[0]!.thresholds[0]!.indicators[0]!.evaluations[0]!;
     expect(ev.interval).toEqual([null, null]);
     expect(ev.stderr).toBeNull();
@@ -156,7 +171,11 @@ describe('reproducibility', () => {
     expect(digest).toBe(digestOf(body));
     expect(evidence_digest).toBe(digestOf(ev));
     expect(d.inputs_digest).toBe(
-      digestOf({ framework: framework.document, summary: summarizeEvidence(ev), request: { tier: 'public' } }),
+      digestOf({
+        framework: framework.document,
+        summary: summarizeEvidence(ev),
+        request: { tier: 'public' },
+      }),
     );
   });
 
@@ -175,7 +194,8 @@ describe('reproducibility', () => {
     expect(a).toBe(b);
     const d = determine(framework, ev);
     const e = d.domains[0]!.thresholds[0]!.indicators[0]!.evaluations[0]!;
-    for (const x of [e.estimate, e.stderr!, e.interval[0]!, e.interval[1]!]) expect(Number(x.toPrecision(12))).toBe(x);
+    for (const x of [e.estimate, e.stderr!, e.interval[0]!, e.interval[1]!])
+      expect(Number(x.toPrecision(12))).toBe(x);
     expect(e.shape).toBe('moments');
     expect(e.method).toBe('clt-clustered');
     expect(e.source).toEqual({ format: 'inspect', ratio: Number((1 / 3).toPrecision(12)) });
@@ -236,17 +256,22 @@ describe('properties', () => {
 
   it('more identical evidence never widens an interval', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 300 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 2, max: 5 }), (n, frac, m) => {
-        const k = Math.floor(frac * n);
-        const width = (samples: { id: string; value: number }[]) => {
-          const d = determine(framework, evidence([{ metric: 'cyber.vuln_discovery', samples }]));
-          const [lo, hi] = d.domains[0]!.thresholds[0]!.indicators[0]!.evaluations[0]!.interval;
-          return hi! - lo!;
-        };
-        const once = width(bernoulli(n, k));
-        const many = width(Array.from({ length: m }, (_, r) => bernoulli(n, k, `r${r}-`)).flat());
-        expect(many).toBeLessThanOrEqual(once + 1e-12);
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 300 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 2, max: 5 }),
+        (n, frac, m) => {
+          const k = Math.floor(frac * n);
+          const width = (samples: { id: string; value: number }[]) => {
+            const d = determine(framework, evidence([{ metric: 'cyber.vuln_discovery', samples }]));
+            const [lo, hi] = d.domains[0]!.thresholds[0]!.indicators[0]!.evaluations[0]!.interval;
+            return hi! - lo!;
+          };
+          const once = width(bernoulli(n, k));
+          const many = width(Array.from({ length: m }, (_, r) => bernoulli(n, k, `r${r}-`)).flat());
+          expect(many).toBeLessThanOrEqual(once + 1e-12);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -53,7 +53,12 @@ function resolveRequestedTier(framework: Framework, request: DeterminationReques
 
 type Body = Omit<Determination, 'digest' | 'evidence_digest'>;
 
-function determineFromSummary(framework: Framework, summary: SummaryDocument, requestedTier: string, hasher: HasherFactory): Body {
+function determineFromSummary(
+  framework: Framework,
+  summary: SummaryDocument,
+  requestedTier: string,
+  hasher: HasherFactory,
+): Body {
   const domains = framework.domains.map((d) => evaluateDomain(d, summary, framework));
   const rank = tierRank(framework);
   const levels = framework.domains.flatMap((d, i) => {
@@ -61,7 +66,10 @@ function determineFromSummary(framework: Framework, summary: SummaryDocument, re
     return level === null ? [] : [d.thresholds.find((t) => t.id === level)!];
   });
   const mostOpen = framework.tiers[framework.tiers.length - 1]!.id;
-  const maxTier = levels.reduce((acc, t) => (rank(t.requires.max_tier) < rank(acc) ? t.requires.max_tier : acc), mostOpen);
+  const maxTier = levels.reduce(
+    (acc, t) => (rank(t.requires.max_tier) < rank(acc) ? t.requires.max_tier : acc),
+    mostOpen,
+  );
   const required = requiredSafeguards(framework.domains, domains);
   const attested = summary.safeguards;
   const missing = required.filter((s) => !attested.includes(s));
@@ -73,7 +81,9 @@ function determineFromSummary(framework: Framework, summary: SummaryDocument, re
       : rank(maxTier) < rank(requestedTier)
         ? 'approve_restricted'
         : 'approve';
-  const used = new Set(framework.domains.flatMap((d) => d.thresholds.flatMap((t) => t.indicators.map((i) => i.metric))));
+  const used = new Set(
+    framework.domains.flatMap((d) => d.thresholds.flatMap((t) => t.indicators.map((i) => i.metric))),
+  );
   const unmatched = [...new Set(summary.evaluations.map((e) => e.metric).filter((m) => !used.has(m)))].sort();
   return {
     greenlight: 1,
@@ -102,7 +112,10 @@ export function tierRank(framework: Framework): (id: string) => number {
 }
 
 /** §3: the threshold's status from its indicators' verdicts under its rule. */
-export function thresholdStatus(rule: Threshold['rule'], indicators: readonly IndicatorResult[]): ThresholdStatus {
+export function thresholdStatus(
+  rule: Threshold['rule'],
+  indicators: readonly IndicatorResult[],
+): ThresholdStatus {
   const k = indicators.length;
   const crossed = indicators.filter((i) => i.verdict === 'crossed').length;
   const below = indicators.filter((i) => i.verdict === 'below').length;
@@ -120,9 +133,12 @@ export function thresholdStatus(rule: Threshold['rule'], indicators: readonly In
 /** §4: thresholds in order; the level is the last one reached; pending under request_evidence. */
 function evaluateDomain(domain: Domain, summary: SummaryDocument, framework: Framework): DomainResult {
   const thresholds: ThresholdResult[] = domain.thresholds.map((t) => {
-    const indicators = t.indicators.map((ind) => evaluateIndicator(ind, summary.evaluations, framework.statistics));
+    const indicators = t.indicators.map((ind) =>
+      evaluateIndicator(ind, summary.evaluations, framework.statistics),
+    );
     const status = thresholdStatus(t.rule, indicators);
-    const reached = status === 'crossed' || (status === 'unresolved' && domain.unresolved === 'treat_as_crossed');
+    const reached =
+      status === 'crossed' || (status === 'unresolved' && domain.unresolved === 'treat_as_crossed');
     return { id: t.id, rule: t.rule, status, reached, indicators };
   });
   let levelIndex = -1;
@@ -130,7 +146,8 @@ function evaluateDomain(domain: Domain, summary: SummaryDocument, framework: Fra
     if (t.reached) levelIndex = i;
   });
   const pending =
-    domain.unresolved === 'request_evidence' && thresholds.slice(levelIndex + 1).some((t) => t.status === 'unresolved');
+    domain.unresolved === 'request_evidence' &&
+    thresholds.slice(levelIndex + 1).some((t) => t.status === 'unresolved');
   return { id: domain.id, level: levelIndex < 0 ? null : thresholds[levelIndex]!.id, pending, thresholds };
 }
 

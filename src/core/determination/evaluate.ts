@@ -1,7 +1,13 @@
 import { summaryFields, summaryShape } from '../evidence/summarize.js';
 import type { SummaryEvaluation } from '../evidence/types.js';
 import type { Indicator, Statistics } from '../framework/types.js';
-import { aggregateInterval, countsInterval, type IntervalResult, momentsInterval, samplesNeeded } from '../stats/index.js';
+import {
+  aggregateInterval,
+  countsInterval,
+  type IntervalResult,
+  momentsInterval,
+  samplesNeeded,
+} from '../stats/index.js';
 import { bound, deepRound, round12 } from './rounding.js';
 import type { EvaluationResult, EvaluationVerdict, IndicatorResult, IndicatorVerdict } from './types.js';
 
@@ -57,13 +63,23 @@ export function evaluate(e: SummaryEvaluation, ind: Indicator, stats: Statistics
 }
 
 // An evaluation is a lower bound on capability, so the strongest elicitation counts.
-const SEVERITY: Record<EvaluationVerdict, number> = { crossed: 3, inconclusive: 2, insufficient: 1, below: 0 };
+const SEVERITY: Record<EvaluationVerdict, number> = {
+  crossed: 3,
+  inconclusive: 2,
+  insufficient: 1,
+  below: 0,
+};
 
 /** §2: every evaluation carrying the metric, and the most severe verdict among them. */
-export function evaluateIndicator(ind: Indicator, evaluations: readonly SummaryEvaluation[], stats: Statistics): IndicatorResult {
+export function evaluateIndicator(
+  ind: Indicator,
+  evaluations: readonly SummaryEvaluation[],
+  stats: Statistics,
+): IndicatorResult {
   const results = evaluations.filter((e) => e.metric === ind.metric).map((e) => evaluate(e, ind, stats));
   let verdict: IndicatorVerdict = 'missing';
-  for (const r of results) if (verdict === 'missing' || SEVERITY[r.verdict] > SEVERITY[verdict]) verdict = r.verdict;
+  for (const r of results)
+    if (verdict === 'missing' || SEVERITY[r.verdict] > SEVERITY[verdict]) verdict = r.verdict;
   return {
     metric: ind.metric,
     direction: ind.direction,

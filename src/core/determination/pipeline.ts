@@ -5,7 +5,14 @@ import type { Framework } from '../framework/types.js';
 import { determine } from './determine.js';
 import type { Determination } from './types.js';
 
-export const DETERMINE_STEPS = ['validate evidence', 'merge', 'summarize', 'evaluate', 'outcome', 'digests'] as const;
+export const DETERMINE_STEPS = [
+  'validate evidence',
+  'merge',
+  'summarize',
+  'evaluate',
+  'outcome',
+  'digests',
+] as const;
 
 export interface EvidenceInput {
   /** The parsed JSON value as written. */

@@ -1,5 +1,5 @@
-import type { Direction, ThresholdRule } from '../framework/types.js';
 import type { ModelRef, Shape, SummaryDocument } from '../evidence/types.js';
+import type { Direction, ThresholdRule } from '../framework/types.js';
 
 export type EvaluationVerdict = 'crossed' | 'below' | 'inconclusive' | 'insufficient';
 export type IndicatorVerdict = EvaluationVerdict | 'missing';

@@ -50,7 +50,15 @@ describe('native evidence validation', () => {
       extra: true,
       evaluations: [
         { metric: 'Bad Metric', successes: 5, trials: 4 },
-        { metric: 'm', samples: [{ id: 'a', value: Number.NaN }, { epoch: 1, value: 1 }, { id: 'a', value: 1 }, { id: 'a', value: 0 }] },
+        {
+          metric: 'm',
+          samples: [
+            { id: 'a', value: Number.NaN },
+            { epoch: 1, value: 1 },
+            { id: 'a', value: 1 },
+            { id: 'a', value: 0 },
+          ],
+        },
         { metric: 'm', successes: 1, trials: 2, mean: 0.5 },
         { metric: 'm', mean: 0.5, stderr: -1, n: 1.5 },
         { metric: 'm', n: 2, sum: 2, sumsq: 1 },
@@ -91,12 +99,18 @@ describe('native evidence validation', () => {
         },
       ],
     });
-    expect(problems.join()).toContain('evaluations[0].samples[1].cluster: sample id 1 has epochs in different clusters');
+    expect(problems.join()).toContain(
+      'evaluations[0].samples[1].cluster: sample id 1 has epochs in different clusters',
+    );
   });
 
   it('refuses clusters larger than n, and malformed JSON with a clear message', () => {
     expect(
-      problemsOf({ greenlight: 1, model, evaluations: [{ metric: 'm', n: 2, sum: 1, sumsq: 1, clusters: [{ n: 3, sum: 1, sumsq: 1 }] }] }).join(),
+      problemsOf({
+        greenlight: 1,
+        model,
+        evaluations: [{ metric: 'm', n: 2, sum: 1, sumsq: 1, clusters: [{ n: 3, sum: 1, sumsq: 1 }] }],
+      }).join(),
     ).toContain('cluster sizes add up to 3, more than n = 2');
     expect(() => parseEvidenceJson('{"greenlight": 1, "x": NaN}', 'e.json')).toThrow(/not valid JSON/);
   });
@@ -108,14 +122,18 @@ describe('native evidence validation', () => {
       evaluations: [{ metric: 'm', samples: [{ id: 'a', value: 1, epoch: 1, cluster: 'c' }] }],
     };
     fc.assert(
-      fc.property(fc.jsonValue(), fc.constantFrom('greenlight', 'model', 'evaluations', 'safeguards'), (junk, key) => {
-        const doc = { ...base, [key]: junk };
-        try {
-          validateEvidence(doc);
-        } catch (e) {
-          expect(e).toBeInstanceOf(GreenlightError);
-        }
-      }),
+      fc.property(
+        fc.jsonValue(),
+        fc.constantFrom('greenlight', 'model', 'evaluations', 'safeguards'),
+        (junk, key) => {
+          const doc = { ...base, [key]: junk };
+          try {
+            validateEvidence(doc);
+          } catch (e) {
+            expect(e).toBeInstanceOf(GreenlightError);
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
     fc.assert(
@@ -192,7 +210,13 @@ describe('§0 summary', () => {
       model,
       safeguards: ['z'],
       evaluations: [
-        { metric: 'a', samples: [{ id: 1, value: 0.5, cluster: 'q' }, { id: 2, value: 1 }] },
+        {
+          metric: 'a',
+          samples: [
+            { id: 1, value: 0.5, cluster: 'q' },
+            { id: 2, value: 1 },
+          ],
+        },
         { metric: 'b', successes: 1, trials: 2 },
         { metric: 'c', mean: 0.4, stderr: null, n: 10 },
       ],
@@ -205,8 +229,18 @@ describe('§0 summary', () => {
 
 describe('merging evidence files', () => {
   it('unions safeguards, concatenates evaluations, refuses different models', () => {
-    const a: Evidence = { greenlight: 1, model, safeguards: ['y'], evaluations: [{ metric: 'a', successes: 1, trials: 1 }] };
-    const b: Evidence = { greenlight: 1, model, safeguards: ['x', 'y'], evaluations: [{ metric: 'b', successes: 0, trials: 1 }] };
+    const a: Evidence = {
+      greenlight: 1,
+      model,
+      safeguards: ['y'],
+      evaluations: [{ metric: 'a', successes: 1, trials: 1 }],
+    };
+    const b: Evidence = {
+      greenlight: 1,
+      model,
+      safeguards: ['x', 'y'],
+      evaluations: [{ metric: 'b', successes: 0, trials: 1 }],
+    };
     const m = mergeEvidence([a, b]);
     expect(m.safeguards).toEqual(['x', 'y']);
     expect(m.evaluations.map((e) => e.metric)).toEqual(['a', 'b']);

@@ -107,5 +107,7 @@ function finish(
     }
   }
   if (binary && clusterCount === 0) return { kind: 'counts', successes: sum, trials: ids };
-  return clusterCount === 0 ? { kind: 'moments', n: ids, sum, sumsq } : { kind: 'moments', n: ids, sum, sumsq, clusters };
+  return clusterCount === 0
+    ? { kind: 'moments', n: ids, sum, sumsq }
+    : { kind: 'moments', n: ids, sum, sumsq, clusters };
 }

@@ -27,12 +27,17 @@ const MAX_PROBLEMS = 200;
 export function validateEvidence(value: unknown, file?: string): Evidence {
   const problems: Problem[] = [];
   const add = (path: string, message: string) => {
-    if (problems.length < MAX_PROBLEMS) problems.push(file === undefined ? { path, message } : { file, path, message });
+    if (problems.length < MAX_PROBLEMS)
+      problems.push(file === undefined ? { path, message } : { file, path, message });
   };
   checkRoot(value, add);
   if (problems.length > 0) {
     const more = problems.length >= MAX_PROBLEMS ? ` (showing the first ${MAX_PROBLEMS})` : '';
-    throw new GreenlightError('invalid_evidence', `invalid evidence: ${problems.length} problem(s)${more}`, problems);
+    throw new GreenlightError(
+      'invalid_evidence',
+      `invalid evidence: ${problems.length} problem(s)${more}`,
+      problems,
+    );
   }
   return value as Evidence;
 }
@@ -64,18 +69,26 @@ function checkRoot(v: unknown, add: Add): void {
     return;
   }
   unknownKeys(v, ROOT_KEYS, '', add);
-  if (v.greenlight !== 1) add('greenlight', `expected 1, got ${v.greenlight === undefined ? 'nothing' : describe(v.greenlight)}`);
+  if (v.greenlight !== 1)
+    add('greenlight', `expected 1, got ${v.greenlight === undefined ? 'nothing' : describe(v.greenlight)}`);
   checkModel(v.model, add);
   if (v.safeguards !== undefined) {
-    if (!Array.isArray(v.safeguards)) add('safeguards', `expected an array of safeguard ids, got ${describe(v.safeguards)}`);
+    if (!Array.isArray(v.safeguards))
+      add('safeguards', `expected an array of safeguard ids, got ${describe(v.safeguards)}`);
     else
       v.safeguards.forEach((s, i) => {
         if (typeof s !== 'string' || !ID_PATTERN.test(s))
-          add(`safeguards[${i}]`, `expected a safeguard id matching [a-z0-9][a-z0-9._-]*, got ${describe(s)}`);
+          add(
+            `safeguards[${i}]`,
+            `expected a safeguard id matching [a-z0-9][a-z0-9._-]*, got ${describe(s)}`,
+          );
       });
   }
   if (!Array.isArray(v.evaluations)) {
-    add('evaluations', `expected an array of evaluations, got ${v.evaluations === undefined ? 'nothing' : describe(v.evaluations)}`);
+    add(
+      'evaluations',
+      `expected an array of evaluations, got ${v.evaluations === undefined ? 'nothing' : describe(v.evaluations)}`,
+    );
     return;
   }
   v.evaluations.forEach((e, i) => {
@@ -90,9 +103,15 @@ function checkModel(m: unknown, add: Add): void {
   }
   unknownKeys(m, MODEL_KEYS, 'model', add);
   if (typeof m.id !== 'string' || !MODEL_ID_PATTERN.test(m.id))
-    add('model.id', `expected "<organisation>/<name>", got ${m.id === undefined ? 'nothing' : describe(m.id)}`);
+    add(
+      'model.id',
+      `expected "<organisation>/<name>", got ${m.id === undefined ? 'nothing' : describe(m.id)}`,
+    );
   if (typeof m.version !== 'string' || m.version.length === 0)
-    add('model.version', `expected a non-empty string, got ${m.version === undefined ? 'nothing' : describe(m.version)}`);
+    add(
+      'model.version',
+      `expected a non-empty string, got ${m.version === undefined ? 'nothing' : describe(m.version)}`,
+    );
 }
 
 function shapeOf(e: Record<string, unknown>): keyof typeof SHAPE_KEYS | 'mixed' | 'none' {
@@ -111,9 +130,14 @@ function checkEvaluation(e: unknown, path: string, add: Add): void {
     return;
   }
   if (typeof e.metric !== 'string' || !ID_PATTERN.test(e.metric))
-    add(joinPath(path, 'metric'), `expected a metric name matching [a-z0-9][a-z0-9._-]*, got ${e.metric === undefined ? 'nothing' : describe(e.metric)}`);
-  if (e.label !== undefined && typeof e.label !== 'string') add(joinPath(path, 'label'), `expected a string, got ${describe(e.label)}`);
-  if (e.source !== undefined && !isObject(e.source)) add(joinPath(path, 'source'), `expected an object, got ${describe(e.source)}`);
+    add(
+      joinPath(path, 'metric'),
+      `expected a metric name matching [a-z0-9][a-z0-9._-]*, got ${e.metric === undefined ? 'nothing' : describe(e.metric)}`,
+    );
+  if (e.label !== undefined && typeof e.label !== 'string')
+    add(joinPath(path, 'label'), `expected a string, got ${describe(e.label)}`);
+  if (e.source !== undefined && !isObject(e.source))
+    add(joinPath(path, 'source'), `expected an object, got ${describe(e.source)}`);
   const shape = shapeOf(e);
   if (shape === 'none' || shape === 'mixed') {
     add(
@@ -145,10 +169,15 @@ function isCount(v: unknown): v is number {
 
 function checkCounts(e: Record<string, unknown>, path: string, add: Add): void {
   const { successes, trials } = e;
-  if (!isCount(trials) || trials < 1) add(joinPath(path, 'trials'), `expected an integer ≥ 1, got ${describe(trials)}`);
-  if (!isCount(successes) || successes < 0) add(joinPath(path, 'successes'), `expected an integer ≥ 0, got ${describe(successes)}`);
+  if (!isCount(trials) || trials < 1)
+    add(joinPath(path, 'trials'), `expected an integer ≥ 1, got ${describe(trials)}`);
+  if (!isCount(successes) || successes < 0)
+    add(joinPath(path, 'successes'), `expected an integer ≥ 0, got ${describe(successes)}`);
   else if (isCount(trials) && successes > trials)
-    add(joinPath(path, 'successes'), `${successes} successes out of ${trials} trials: successes cannot exceed trials`);
+    add(
+      joinPath(path, 'successes'),
+      `${successes} successes out of ${trials} trials: successes cannot exceed trials`,
+    );
 }
 
 // n·sumsq ≥ sum² must hold "up to rounding".
@@ -165,12 +194,17 @@ function checkMoments(e: Record<string, unknown>, path: string, add: Add, top: b
     add(joinPath(path, key), msg);
   };
   const { n, sum, sumsq } = e;
-  if (!isCount(n) || n < 1) bad('n', `expected an integer ≥ 1, got ${n === undefined ? 'nothing' : describe(n)}`);
-  if (typeof sum !== 'number' || !Number.isFinite(sum)) bad('sum', `expected a finite number, got ${sum === undefined ? 'nothing' : describe(sum)}`);
+  if (!isCount(n) || n < 1)
+    bad('n', `expected an integer ≥ 1, got ${n === undefined ? 'nothing' : describe(n)}`);
+  if (typeof sum !== 'number' || !Number.isFinite(sum))
+    bad('sum', `expected a finite number, got ${sum === undefined ? 'nothing' : describe(sum)}`);
   if (typeof sumsq !== 'number' || !Number.isFinite(sumsq) || sumsq < 0)
     bad('sumsq', `expected a finite number ≥ 0, got ${sumsq === undefined ? 'nothing' : describe(sumsq)}`);
   if (ok && !consistentMoments(n as number, sum as number, sumsq as number))
-    bad('sumsq', `inconsistent moments: n·sumsq (${(n as number) * (sumsq as number)}) < sum² (${(sum as number) ** 2})`);
+    bad(
+      'sumsq',
+      `inconsistent moments: n·sumsq (${(n as number) * (sumsq as number)}) < sum² (${(sum as number) ** 2})`,
+    );
   if (!top) return ok;
   if (e.clusters !== undefined) {
     if (!Array.isArray(e.clusters)) {
@@ -199,10 +233,17 @@ function checkMoments(e: Record<string, unknown>, path: string, add: Add, top: b
 function checkAggregate(e: Record<string, unknown>, path: string, add: Add): void {
   const { mean, stderr, n } = e;
   if (typeof mean !== 'number' || !Number.isFinite(mean))
-    add(joinPath(path, 'mean'), `expected a finite number, got ${mean === undefined ? 'nothing' : describe(mean)}`);
+    add(
+      joinPath(path, 'mean'),
+      `expected a finite number, got ${mean === undefined ? 'nothing' : describe(mean)}`,
+    );
   if (stderr !== null && (typeof stderr !== 'number' || !Number.isFinite(stderr) || stderr < 0))
-    add(joinPath(path, 'stderr'), `expected a number ≥ 0 or null (unknown), got ${stderr === undefined ? 'nothing' : describe(stderr)}`);
-  if (!isCount(n) || n < 1) add(joinPath(path, 'n'), `expected an integer ≥ 1, got ${n === undefined ? 'nothing' : describe(n)}`);
+    add(
+      joinPath(path, 'stderr'),
+      `expected a number ≥ 0 or null (unknown), got ${stderr === undefined ? 'nothing' : describe(stderr)}`,
+    );
+  if (!isCount(n) || n < 1)
+    add(joinPath(path, 'n'), `expected an integer ≥ 1, got ${n === undefined ? 'nothing' : describe(n)}`);
 }
 
 function checkSamples(samples: unknown, path: string, add: Add): void {
@@ -240,7 +281,12 @@ function checkSample(s: unknown, sp: string, add: Add): boolean {
   }
   const { id, epoch, value, cluster } = s;
   if (id === undefined) {
-    add(`${sp}.id`, epoch !== undefined ? 'an epoch without an id: every sample needs an id' : 'missing: every sample needs an id');
+    add(
+      `${sp}.id`,
+      epoch !== undefined
+        ? 'an epoch without an id: every sample needs an id'
+        : 'missing: every sample needs an id',
+    );
     ok = false;
   } else if (!(typeof id === 'string' || isCount(id))) {
     add(`${sp}.id`, `expected a string or an integer, got ${describe(id)}`);
@@ -251,7 +297,10 @@ function checkSample(s: unknown, sp: string, add: Add): boolean {
     ok = false;
   }
   if (!(typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) {
-    add(`${sp}.value`, `expected a finite number or a boolean, got ${value === undefined ? 'nothing' : describe(value)}`);
+    add(
+      `${sp}.value`,
+      `expected a finite number or a boolean, got ${value === undefined ? 'nothing' : describe(value)}`,
+    );
     ok = false;
   }
   if (cluster !== undefined && typeof cluster !== 'string') {

@@ -8,7 +8,7 @@ import { openStore, type Store } from '../db.js';
 
 export const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const INSTALL_PG =
-  "apt-get install -y postgresql && pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start";
+  'apt-get install -y postgresql && pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start';
 
 /** Why PostgreSQL cannot be used, or null when it can. */
 async function postgresProblem(): Promise<string | null> {
@@ -41,7 +41,12 @@ export function freshDatabase(dialect: 'sqlite' | 'postgres'): TestDatabase {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'greenlight-test-'));
     const url = `sqlite:${join(dir, 'db.sqlite')}`;
-    return { dialect, url, open: () => openStore(url), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      dialect,
+      url,
+      open: () => openStore(url),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   return {
@@ -65,5 +70,7 @@ export function freshDatabase(dialect: 'sqlite' | 'postgres'): TestDatabase {
 export function describeOnEachDatabase(name: string, suite: (dialect: 'sqlite' | 'postgres') => void): void {
   describe(`${name} [sqlite]`, () => suite('sqlite'));
   const skipped = postgresSkipReason !== null;
-  describe.skipIf(skipped)(`${name} [postgres]${skipped ? ` — SKIPPED: ${postgresSkipReason}` : ''}`, () => suite('postgres'));
+  describe.skipIf(skipped)(`${name} [postgres]${skipped ? ` — SKIPPED: ${postgresSkipReason}` : ''}`, () =>
+    suite('postgres'),
+  );
 }

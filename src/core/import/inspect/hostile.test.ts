@@ -70,7 +70,7 @@ describe('ZIP structure', () => {
     expect(caught(() => importInspectEval(local, options('s.eval'))).message).toBe(
       's.eval: member header.json: bad local header signature (corrupt)',
     );
-    expect(caught(() => importInspectEval(new TextEncoder().encode('not a zip at all'), options('n.eval'))).message).toBe(
+    expect(caught(() => importInspectEval(new TextEncoder().encode('not a zip archive, just some text'), options('n.eval'))).message).toBe(
       'n.eval: no end-of-central-directory record: not a ZIP archive, or truncated',
     );
   });
