@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { registerAdminCommands } from './commands/admin.js';
 import { registerDetermineCommand } from './commands/determine.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerFrameworkCommands } from './commands/framework.js';
+import { registerServeCommand } from './commands/serve.js';
 import { runCli } from './run.js';
 
 const program = new Command('greenlight')
@@ -11,5 +13,7 @@ const program = new Command('greenlight')
 registerFrameworkCommands(program);
 registerDetermineCommand(program);
 registerEvidenceCommands(program);
+registerServeCommand(program);
+registerAdminCommands(program);
 
 await runCli(program, process.argv);

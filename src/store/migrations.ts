@@ -225,6 +225,28 @@ const migrations: Record<string, Migration> = {
       await sql`select 1`.execute(db);
     },
   },
+  '0002_workflow_state': {
+    async up(db: Kysely<any>) {
+      // One column per statement: SQLite's ALTER TABLE adds one column at a time.
+      await db.schema.alterTable('models').addColumn('current_version', 'text').execute();
+      for (const column of [
+        'conclusion',
+        'approved_tier',
+        'governing_ref',
+        'conditions',
+        'framework_id',
+        'framework_version',
+        'concluded_at',
+      ]) {
+        await db.schema.alterTable('model_versions').addColumn(column, 'text').execute();
+      }
+      await db.schema.alterTable('decisions').addColumn('log_index', 'bigint').execute();
+      await db.schema.alterTable('incidents').addColumn('log_index', 'bigint').execute();
+      await db.schema.alterTable('grants').addColumn('log_index', 'bigint').execute();
+      await db.schema.createIndex('appeals_submission').on('appeals').column('submission_id').execute();
+      await db.schema.createIndex('events_appeal').on('events').column('appeal_id').execute();
+    },
+  },
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -47,6 +47,8 @@ export interface ModelsTable {
   org_id: string;
   name: string;
   created_at: string;
+  /** 0002: the version of the most recent concluded approval (null until one). */
+  current_version: string | null;
 }
 
 export interface ModelVersionsTable {
@@ -54,6 +56,18 @@ export interface ModelVersionsTable {
   version: string;
   withdrawn_at: string | null;
   created_at: string;
+  /** 0002: the latest concluding review of this version: 'approved' | 'denied' (null until one concludes). */
+  conclusion: string | null;
+  /** 0002: the tier of the latest concluding approval (null when none or denied). */
+  approved_tier: string | null;
+  /** 0002: the decision id (or the review id for a lapse) the conclusion rests on. */
+  governing_ref: string | null;
+  /** 0002: JSON conditions of the governing decision. */
+  conditions: string | null;
+  /** 0002: the framework of the governing review. */
+  framework_id: string | null;
+  framework_version: string | null;
+  concluded_at: string | null;
 }
 
 /** A review: a submission or a re-review of one model version. */
@@ -115,6 +129,8 @@ export interface DecisionsTable {
   proposed_by: string;
   proposed_at: string;
   effective_at: string | null;
+  /** 0002: the log index of its `decision.proposed` event. */
+  log_index: number | null;
 }
 
 export interface SignaturesTable {
@@ -141,6 +157,8 @@ export interface IncidentsTable {
   rereview_id: string | null;
   resolution: string | null;
   updated_at: string;
+  /** 0002: the log index of its `incident.reported` event. */
+  log_index: number | null;
 }
 
 export interface GrantsTable {
@@ -153,6 +171,8 @@ export interface GrantsTable {
   granted_by: string;
   created_at: string;
   revoked_at: string | null;
+  /** 0002: the log index of its `grant.created` event. */
+  log_index: number | null;
 }
 
 /** Every public event; its log entry has the same index. */

@@ -42,6 +42,8 @@ afterAll(() => {
 });
 
 const example = readFileSync(join(ROOT, EXAMPLE), 'utf8');
+/** 1-based line of the first occurrence of `needle`. */
+const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 describe('framework check', () => {
@@ -135,12 +137,13 @@ describe('framework digest', () => {
   });
 
   test('an invalid framework: problems on stderr, exit 2, nothing on stdout', () => {
-    const bad = file('bad-digest.yaml', example.replace('on_lapse: deemed_approved', 'on_lapse: later'));
+    const text = example.replace('on_lapse: deemed_approved', 'on_lapse: later');
+    const bad = file('bad-digest.yaml', text);
     const r = run('framework', 'digest', bad);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      `${bad}:72:13 review.on_lapse: expected one of deemed_approved, escalate, got the text "later"\n`,
+      `${bad}:${lineOf(text, 'on_lapse')}:13 review.on_lapse: expected one of deemed_approved, escalate, got the text "later"\n`,
     );
     expect(run('framework', 'digest', join(dir, 'nope.yaml'))).toMatchObject({ code: 2, stderr: `${join(dir, 'nope.yaml')}: no such file\n` });
   });
@@ -194,11 +197,14 @@ describe('framework diff', () => {
   });
 
   test('an invalid side: its problems, exit 2', () => {
-    const bad = file('bad-diff.yaml', example.replace('interval: wilson', 'interval: bayes'));
+    const text = example.replace('interval: wilson', 'interval: bayes');
+    const bad = file('bad-diff.yaml', text);
     const r = run('framework', 'diff', EXAMPLE, bad);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`${bad}:17:13 statistics.interval: expected one of wilson, clopper-pearson, clt`);
+    expect(r.stderr).toBe(
+      `${bad}:${lineOf(text, 'interval: bayes')}:13 statistics.interval: expected one of wilson, clopper-pearson, clt, got the text "bayes"\n`,
+    );
   });
 });
 

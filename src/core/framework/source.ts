@@ -7,14 +7,15 @@
  * keys, which are not JSON). The tree is then turned into the value with bounded depth and a bounded number of
  * nodes, so alias bombs and deeply nested input end in a located problem instead of exhausting memory or stack.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument } from 'yaml';
 import { joinPath } from '../errors.js';
 import { INVALID } from './validate.js';
 
 export type FrameworkFormat = 'yaml' | 'json';
 
-/** Largest framework text accepted, in UTF-16 code units (real frameworks are a few kilobytes). */
-export const MAX_SOURCE_CHARS = 4 * 1024 * 1024;
+/** Largest framework text accepted, in UTF-16 code units: real frameworks are a few kilobytes, and the YAML
+ * parser takes seconds per megabyte on pathological (very wide) input. */
+export const MAX_SOURCE_CHARS = 1024 * 1024;
 /** Deepest nesting accepted (a valid framework is 6 levels deep). */
 export const MAX_DEPTH = 64;
 /** Most values accepted in one document, counted after expanding YAML aliases. */
@@ -224,6 +225,12 @@ function readYaml(
   const problems: SourceProblem[] = [];
   let doc: ReturnType<typeof parseDocument>;
   try {
+    const deep = tooDeep(text);
+    if (deep !== undefined) {
+      lines.addNewLine(0);
+      for (let i = text.indexOf('\n'); i !== -1 && i < deep.offset; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+      return { problems: [{ path: '', message: deep.message, offset: deep.offset }], fatal: true };
+    }
     doc = parseDocument(text, {
       version: '1.2',
       schema: 'core',
@@ -365,6 +372,58 @@ function readYaml(
     problems.push({ path: '', message: `cannot read the YAML: ${errorText(e)}`, offset: 0 });
     return { problems, fatal: true };
   }
+}
+
+/**
+ * Limits checked with the YAML lexer (linear time) before the YAML parser runs: the parser's time grows with
+ * length × depth and its composer recurses, so very deep input must never reach it. The limits bound the real
+ * depth to a few hundred levels (a block level needs more indentation or one more "- "/"? " on its line; flow
+ * levels are brackets); the precise limit of MAX_DEPTH is applied when the value is built.
+ */
+const MAX_FLOW_NESTING = 128;
+const MAX_BLOCK_INDENT = 200;
+const MAX_LINE_INDICATORS = 32;
+const LEXER_MARKERS = new Set(['\x02', '\x18', '\x1f']);
+
+function tooDeep(text: string): { offset: number; message: string } | undefined {
+  const message = `the document is nested too deeply (at most ${MAX_DEPTH} levels)`;
+  let offset = 0;
+  let flow = 0;
+  let lineStart = true;
+  let indicators = 0;
+  for (const tok of new Lexer().lex(text)) {
+    const start = offset;
+    if (LEXER_MARKERS.has(tok)) {
+      lineStart = false;
+      continue;
+    }
+    offset += tok.length;
+    switch (CST.tokenType(tok)) {
+      case 'newline':
+        lineStart = true;
+        indicators = 0;
+        continue;
+      case 'flow-map-start':
+      case 'flow-seq-start':
+        if (++flow > MAX_FLOW_NESTING) return { offset: start, message };
+        break;
+      case 'flow-map-end':
+      case 'flow-seq-end':
+        if (flow > 0) flow--;
+        break;
+      case 'seq-item-ind':
+      case 'explicit-key-ind':
+        if (flow === 0 && ++indicators > MAX_LINE_INDICATORS) return { offset: start, message };
+        break;
+      case 'space':
+        if (lineStart && flow === 0 && tok.length > MAX_BLOCK_INDENT && /^ +$/.test(tok)) {
+          return { offset: start + MAX_BLOCK_INDENT, message: `${message}: indented more than ${MAX_BLOCK_INDENT} columns` };
+        }
+        break;
+    }
+    lineStart = false;
+  }
+  return undefined;
 }
 
 function yamlMessage(code: string, message: string): string {

@@ -52,20 +52,20 @@ describe('countsInterval — Clopper-Pearson against published exact intervals',
     const r = countsInterval(7, 50, 'clopper-pearson', 0.95);
     expectRel(r.lower, 0.05819170033997342, 1e-10);
     expectRel(r.upper, 0.26739600249700846, 1e-10);
-    expectRel(r.lower, 0.058191700340372095635, 1e-15);
-    expectRel(r.upper, 0.2673960024970084121, 1e-15);
+    expectRel(r.lower, Number('0.058191700340372095635'), 1e-15);
+    expectRel(r.upper, Number('0.2673960024970084121'), 1e-15);
   });
 
   it('matches mpmath (40 digits, bisection on directly summed binomial tails)', () => {
-    const ref: [number, number, number, number][] = [
-      [7, 20, 0.15390920478454118679, 0.59218853453282807728],
-      [9, 24, 0.18799292819600229453, 0.59406361599205596617],
-      [682, 925, 0.70766826407903902877, 0.76540655824152524176],
+    const ref: [number, number, string, string][] = [
+      [7, 20, '0.15390920478454118679', '0.59218853453282807728'],
+      [9, 24, '0.18799292819600229453', '0.59406361599205596617'],
+      [682, 925, '0.70766826407903902877', '0.76540655824152524176'],
     ];
     for (const [k, n, lo, up] of ref) {
       const r = countsInterval(k, n, 'clopper-pearson', 0.95);
-      expectRel(r.lower, lo, 1e-15);
-      expectRel(r.upper, up, 1e-15);
+      expectRel(r.lower, Number(lo), 1e-15);
+      expectRel(r.upper, Number(up), 1e-15);
     }
   });
 });

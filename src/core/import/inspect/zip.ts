@@ -8,8 +8,8 @@
  * memory, not gigabytes. When a name occurs twice, the later central-directory entry wins (Inspect appends a
  * requeued sample under the same name).
  */
-import { Inflate } from 'fflate';
-import { Decompress as ZstdDecompress } from 'fzstd';
+import { Inflate, inflateSync } from 'fflate';
+import { Decompress as ZstdDecompress, decompress as zstdDecompress } from 'fzstd';
 import { GreenlightError } from '../../errors.js';
 import { CRC32_INIT, crc32Update } from './crc32.js';
 
@@ -62,6 +62,16 @@ const ZSTD_STEP = 256 * 1024;
 const STORED_STEP = 1024 * 1024;
 /** The largest zstd window accepted (zstd's own default limit for decoders, 2^27). */
 const ZSTD_MAX_WINDOW = 128 * 1024 * 1024;
+/**
+ * Small members are decoded in one call into a buffer of their declared size: the streaming decoders allocate
+ * per member (fflate grows its buffer by 128 KiB steps, fzstd allocates the frame's whole window, 2 MiB and
+ * more), which costs more than the decoding itself for the tens of thousands of small members of a large log.
+ * The output cannot exceed the buffer; the compressed-size cap bounds the work a lying member can cause (deflate
+ * expands at most ~1032×), and an overflow is detected (deflate) or ruled out from the block headers (zstd).
+ */
+const ONE_SHOT_MAX_OUT = 8 * 1024 * 1024;
+const ONE_SHOT_MAX_IN = 64 * 1024;
+const ZSTD_BLOCK_MAX = 128 * 1024;
 
 const names = new TextDecoder('utf-8');
 
@@ -264,10 +274,16 @@ export class ZipReader {
         if (e.csize !== e.usize) throw this.bad(`${where} is stored but its two sizes differ`);
         for (let p = 0; p < data.length; p += STORED_STEP) onData(data.slice(p, p + STORED_STEP));
       } else if (e.method === METHOD_DEFLATE) {
-        inflateInSteps(data, onData, () => e.usize - out);
+        if (e.usize <= ONE_SHOT_MAX_OUT && data.length <= ONE_SHOT_MAX_IN) {
+          // One byte more than declared: a longer output shows as a full buffer.
+          onData(inflateSync(data, { out: new Uint8Array(e.usize + 1) }));
+        } else inflateInSteps(data, onData, () => e.usize - out);
       } else {
-        this.checkZstdFrames(data, e, where);
-        zstdInSteps(data, onData);
+        const { frames, maxOut } = this.checkZstdFrames(data, e, where);
+        // One shot: the output cannot exceed the buffer, and a short output fails the CRC-32 check.
+        if (frames === 1 && e.usize <= ONE_SHOT_MAX_OUT && maxOut <= 2 * e.usize + ZSTD_BLOCK_MAX)
+          onData(zstdDecompress(data, new Uint8Array(e.usize)));
+        else zstdInSteps(data, onData);
       }
     } catch (err) {
       if (err instanceof GreenlightError) throw err;
@@ -305,15 +321,20 @@ export class ZipReader {
   /**
    * Walks the zstd frames of a member before decoding: refuses windows beyond 128 MiB and content sizes beyond
    * the member's declared size (the decoder allocates the window up front), dictionaries, and broken framing.
+   * Returns the number of frames (skippable ones included) and an upper bound of the output from the block
+   * headers (a compressed block yields at most 128 KiB).
    */
-  private checkZstdFrames(data: Uint8Array, e: ZipEntry, where: string): void {
+  private checkZstdFrames(data: Uint8Array, e: ZipEntry, where: string): { frames: number; maxOut: number } {
     const len = data.length;
     const bad = (m: string) => this.bad(`${where}: ${m}`);
     const u32 = (p: number) =>
       (data[p]! | (data[p + 1]! << 8) | (data[p + 2]! << 16) | (data[p + 3]! << 24)) >>> 0;
     let p = 0;
+    let frames = 0;
+    let maxOut = 0;
     if (len === 0) throw bad('empty zstd data');
     while (p < len) {
+      frames++;
       if (p + 4 > len) throw bad('truncated zstd frame');
       const magic = u32(p);
       if ((magic & 0xfffffff0) === 0x184d2a50) {
@@ -363,8 +384,9 @@ export class ZipReader {
         const size = h >>> 3;
         q += 3;
         if (type === 3) throw bad('corrupt zstd block (reserved block type)');
-        if (size > 128 * 1024) throw bad('corrupt zstd block (larger than 128 KiB)');
+        if (size > ZSTD_BLOCK_MAX) throw bad('corrupt zstd block (larger than 128 KiB)');
         q += type === 1 ? 1 : size;
+        maxOut += type === 2 ? ZSTD_BLOCK_MAX : size;
         if (q > len) throw bad('truncated zstd block');
         if (last) break;
       }
@@ -372,6 +394,7 @@ export class ZipReader {
       if (q > len) throw bad('truncated zstd frame checksum');
       p = q;
     }
+    return { frames, maxOut };
   }
 }
 

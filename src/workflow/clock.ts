@@ -1,0 +1,50 @@
+/**
+ * Clock arithmetic (framework.md "Durations"), in the framework's time zone: seconds/minutes/hours are elapsed
+ * time; days are calendar days at the same local wall-clock time (DST-aware); business_days: N ends at
+ * 23:59:59.999 local on the N-th business day strictly after the local start date (weekends and holidays are not
+ * business days).
+ */
+import { DateTime } from 'luxon';
+import type { Duration } from '../core/framework/types.js';
+
+export interface ClockRules {
+  timezone: string;
+  holidays: readonly string[];
+}
+
+export function addDuration(start: Date, duration: Duration, rules: ClockRules): Date {
+  const n = duration.amount;
+  switch (duration.unit) {
+    case 'seconds':
+      return new Date(start.getTime() + n * 1000);
+    case 'minutes':
+      return new Date(start.getTime() + n * 60_000);
+    case 'hours':
+      return new Date(start.getTime() + n * 3_600_000);
+    case 'days':
+      return DateTime.fromJSDate(start, { zone: rules.timezone }).plus({ days: n }).toJSDate();
+    case 'business_days': {
+      const holidays = new Set(rules.holidays);
+      let day = DateTime.fromJSDate(start, { zone: rules.timezone }).startOf('day');
+      let counted = 0;
+      while (counted < n) {
+        day = day.plus({ days: 1 });
+        if (isBusinessDay(day, holidays)) counted++;
+      }
+      return day.endOf('day').toJSDate();
+    }
+  }
+}
+
+function isBusinessDay(day: DateTime, holidays: ReadonlySet<string>): boolean {
+  return day.weekday <= 5 && !holidays.has(day.toISODate()!);
+}
+
+export function iso(d: Date): string {
+  return d.toISOString();
+}
+
+/** Whole seconds from `now` until `due` (negative when late). */
+export function secondsUntil(due: string, now: Date): number {
+  return Math.round((Date.parse(due) - now.getTime()) / 1000);
+}

@@ -1,0 +1,157 @@
+/** What every workflow module shares: the store, the clock, transactions, framework loading, input checks. */
+import { randomBytes } from 'node:crypto';
+import { GreenlightError } from '../core/errors.js';
+import { validateFrameworkValue } from '../core/framework/index.js';
+import type { Framework } from '../core/framework/types.js';
+import type { Store, Tx } from '../store/db.js';
+import { type ErrorDetail, ServiceError } from './types.js';
+
+export type Queryable = Store['db'] | Tx;
+
+export interface Ctx {
+  store: Store;
+  now(): Date;
+  /** Runs `fn` in one transaction; on PostgreSQL first takes the log's sequence row lock so that writers
+   * serialize in one order (no deadlocks; conditional updates see each other's commits). */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  framework(q: Queryable, id: string, version: string): Promise<Framework>;
+}
+
+export function createContext(store: Store, now: () => Date): Ctx {
+  const cache = new Map<string, Framework>();
+  return {
+    store,
+    now,
+    write: (fn) =>
+      store.db.transaction().execute(async (tx) => {
+        if (store.dialect === 'postgres') {
+          await tx.selectFrom('log_state').select('id').where('id', '=', 1).forUpdate().execute();
+        }
+        return fn(tx);
+      }),
+    async framework(q, id, version) {
+      const key = `${id}@${version}`;
+      const hit = cache.get(key);
+      if (hit) return hit;
+      const row = await q
+        .selectFrom('frameworks')
+        .select('document')
+        .where('id', '=', id)
+        .where('version', '=', version)
+        .executeTakeFirst();
+      if (!row) throw new ServiceError('not_found', `framework ${id} ${version} not found`);
+      const fw = validateFrameworkValue(JSON.parse(row.document));
+      cache.set(key, fw);
+      return fw;
+    },
+  };
+}
+
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+}
+
+export function newSecret(): string {
+  return `glt_${randomBytes(32).toString('base64url')}`;
+}
+
+/** Collects input problems; `throwIfAny` raises one ServiceError('invalid') listing all of them. */
+export class Problems {
+  readonly list: ErrorDetail[] = [];
+  add(path: string, message: string): void {
+    this.list.push({ path, message });
+  }
+  throwIfAny(message = 'invalid input'): void {
+    if (this.list.length > 0) throw new ServiceError('invalid', message, this.list);
+  }
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function nonEmptyString(v: unknown): v is string {
+  return typeof v === 'string' && v.trim().length > 0;
+}
+
+export function isIsoTime(v: unknown): v is string {
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v));
+}
+
+/** Re-raises a core GreenlightError as ServiceError('invalid') with every problem, paths under `prefix`. */
+export function asInvalid(e: unknown, prefix: string): never {
+  if (e instanceof GreenlightError) {
+    const details = e.problems.map((p) => ({
+      path:
+        prefix === ''
+          ? p.path
+          : p.path === ''
+            ? prefix
+            : p.path.startsWith('[')
+              ? `${prefix}${p.path}`
+              : `${prefix}.${p.path}`,
+      message: p.message,
+    }));
+    throw new ServiceError(
+      'invalid',
+      e.message,
+      details.length > 0 ? details : [{ path: prefix, message: e.message }],
+    );
+  }
+  throw e;
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string } | null;
+  return (
+    err?.code === '23505' ||
+    err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    err?.code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
+}
+
+export async function bumpChangeCounter(tx: Tx): Promise<void> {
+  await tx
+    .updateTable('change_counter')
+    .set((eb) => ({ value: eb('value', '+', 1) }))
+    .where('id', '=', 1)
+    .execute();
+}
+
+/** Tier rank in a framework (0 = most restricted); -1 for unknown. */
+export function rankOf(fw: Framework, tier: string | null | undefined): number {
+  return tier == null ? -1 : fw.tiers.findIndex((t) => t.id === tier);
+}
+
+export function json(v: unknown): string {
+  return JSON.stringify(v);
+}
+
+export function parseJson<T>(s: string | null | undefined): T | null {
+  return s == null ? null : (JSON.parse(s) as T);
+}
+
+export function encodeCursor(v: unknown): string {
+  return Buffer.from(JSON.stringify(v)).toString('base64url');
+}
+
+export function decodeCursor<T>(cursor: string | null | undefined): T | null {
+  if (!cursor) return null;
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
+  } catch {
+    throw new ServiceError('bad_request', 'malformed cursor', [
+      { path: 'cursor', message: 'malformed cursor' },
+    ]);
+  }
+}
+
+export function pageLimit(limit: number | undefined): number {
+  if (limit === undefined) return 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+    throw new ServiceError('invalid', 'limit must be an integer from 1 to 500', [
+      { path: 'limit', message: 'must be an integer from 1 to 500' },
+    ]);
+  }
+  return limit;
+}
