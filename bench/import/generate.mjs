@@ -31,7 +31,7 @@ function prose(r, words) {
 
 const iso = (t) => new Date(1_767_225_600_000 + t).toISOString().replace('Z', '+00:00');
 
-/** One EvalSample, roughly `size` bytes of JSON. */
+/** One EvalSample: about 12 KB of JSON at the default size (Inspect's popularity samples are 13.6 KB), more for larger `size`. */
 export function makeSample(i, epoch, r, size = 8000) {
   const scale = Math.max(1, size / 8000);
   const turns = 2 + Math.floor(r() * 4);
@@ -39,19 +39,62 @@ export function makeSample(i, epoch, r, size = 8000) {
   const events = [];
   let t = i * 1000;
   for (let k = 0; k < turns; k++) {
-    const user = { id: `m${i}u${k}`, role: 'user', content: prose(r, Math.floor(60 * scale)), source: 'input' };
+    const user = {
+      id: `m${i}u${k}`,
+      role: 'user',
+      content: prose(r, Math.floor(60 * scale)),
+      source: 'input',
+    };
     const asst = {
       id: `m${i}a${k}`,
       role: 'assistant',
       content: [{ type: 'text', text: prose(r, Math.floor(90 * scale)) }],
       source: 'generate',
       model: 'gpt-4o-mini',
-      tool_calls: r() < 0.5 ? [{ id: `call_${i}_${k}`, function: 'bash', arguments: { cmd: `ls -la /tmp/${k}` }, type: 'function' }] : null,
+      tool_calls:
+        r() < 0.5
+          ? [
+              {
+                id: `call_${i}_${k}`,
+                function: 'bash',
+                arguments: { cmd: `ls -la /tmp/${k}` },
+                type: 'function',
+              },
+            ]
+          : null,
     };
     messages.push(user, asst);
+    const start = t + 13;
+    const done = start + 900;
+    t = done + 7;
     events.push(
-      { uuid: `e${i}-${k}-1`, span_id: `s${k}`, timestamp: iso((t += 13)), working_start: t / 1000, event: 'model', model: 'openai/gpt-4o-mini', input: [], tools: [], tool_choice: 'auto', config: { temperature: 0.5 }, output: { model: 'gpt-4o-mini', choices: [{ message: asst, stop_reason: 'stop' }], usage: { input_tokens: 100 + k, output_tokens: 50 + k, total_tokens: 150 + 2 * k }, time: r() * 3 }, completed: iso((t += 900)), working_time: r() * 2 },
-      { uuid: `e${i}-${k}-2`, timestamp: iso((t += 7)), working_start: t / 1000, event: 'state', changes: [{ op: 'add', path: `/messages/${2 * k + 1}`, value: asst.id }] },
+      {
+        uuid: `e${i}-${k}-1`,
+        span_id: `s${k}`,
+        timestamp: iso(start),
+        working_start: start / 1000,
+        event: 'model',
+        model: 'openai/gpt-4o-mini',
+        input: [],
+        tools: [],
+        tool_choice: 'auto',
+        config: { temperature: 0.5 },
+        output: {
+          model: 'gpt-4o-mini',
+          choices: [{ message: asst, stop_reason: 'stop' }],
+          usage: { input_tokens: 100 + k, output_tokens: 50 + k, total_tokens: 150 + 2 * k },
+          time: r() * 3,
+        },
+        completed: iso(done),
+        working_time: r() * 2,
+      },
+      {
+        uuid: `e${i}-${k}-2`,
+        timestamp: iso(t),
+        working_start: t / 1000,
+        event: 'state',
+        changes: [{ op: 'add', path: `/messages/${2 * k + 1}`, value: asst.id }],
+      },
     );
   }
   const correct = r() < 0.6;
@@ -61,8 +104,20 @@ export function makeSample(i, epoch, r, size = 8000) {
     input: messages[1].content,
     target: correct ? 'yes' : 'no',
     messages,
-    output: { model: 'gpt-4o-mini', choices: [{ message: messages.at(-1), stop_reason: 'stop' }], completion: 'final', usage: { input_tokens: 400, output_tokens: 200, total_tokens: 600 } },
-    scores: { match: { value: correct ? 'C' : 'I', answer: correct ? 'yes' : 'no', explanation: prose(r, 12), history: [] } },
+    output: {
+      model: 'gpt-4o-mini',
+      choices: [{ message: messages.at(-1), stop_reason: 'stop' }],
+      completion: 'final',
+      usage: { input_tokens: 400, output_tokens: 200, total_tokens: 600 },
+    },
+    scores: {
+      match: {
+        value: correct ? 'C' : 'I',
+        answer: correct ? 'yes' : 'no',
+        explanation: prose(r, 12),
+        history: [],
+      },
+    },
     metadata: { category: WORDS[i % WORDS.length], difficulty: i % 5 },
     store: {},
     events,
@@ -82,7 +137,13 @@ export function makeSummary(s) {
     input: s.input.slice(0, 200),
     target: s.target,
     metadata: s.metadata,
-    scores: { match: { value: s.scores.match.value, answer: s.scores.match.answer, explanation: s.scores.match.explanation } },
+    scores: {
+      match: {
+        value: s.scores.match.value,
+        answer: s.scores.match.answer,
+        explanation: s.scores.match.explanation,
+      },
+    },
     model_usage: s.model_usage,
     total_time: s.total_time,
     working_time: s.working_time,
@@ -104,18 +165,39 @@ export function makeHeader(n, epochs = 1) {
       task: 'bench_task',
       task_id: 'BenchTaskId',
       task_version: 0,
-      dataset: { name: 'bench', samples: n, sample_ids: Array.from({ length: n }, (_, i) => i + 1), shuffled: false },
+      dataset: {
+        name: 'bench',
+        samples: n,
+        sample_ids: Array.from({ length: n }, (_, i) => i + 1),
+        shuffled: false,
+      },
       model: 'openai/gpt-4o-mini',
       config: { epochs, epochs_reducer: ['mean'], fail_on_error: true },
       packages: { inspect_ai: '0.3.240' },
-      scorers: [{ name: 'match', options: {}, metrics: [{ name: 'inspect_ai/accuracy', options: {} }], metadata: {} }],
+      scorers: [
+        { name: 'match', options: {}, metrics: [{ name: 'inspect_ai/accuracy', options: {} }], metadata: {} },
+      ],
     },
     plan: { name: 'plan', steps: [{ solver: 'generate', params: {} }], config: {} },
     results: {
       total_samples: n * epochs,
       completed_samples: n * epochs,
-      scores: [{ name: 'match', scorer: 'match', reducer: 'mean', scored_samples: n, unscored_samples: 0, params: {}, metrics: { accuracy: { name: 'accuracy', value: 0.6, params: {} } } }],
+      scores: [
+        {
+          name: 'match',
+          scorer: 'match',
+          reducer: 'mean',
+          scored_samples: n,
+          unscored_samples: 0,
+          params: {},
+          metrics: { accuracy: { name: 'accuracy', value: 0.6, params: {} } },
+        },
+      ],
     },
-    stats: { started_at: '2026-01-01T00:00:00+00:00', completed_at: '2026-01-01T01:00:00+00:00', model_usage: {} },
+    stats: {
+      started_at: '2026-01-01T00:00:00+00:00',
+      completed_at: '2026-01-01T01:00:00+00:00',
+      model_usage: {},
+    },
   };
 }

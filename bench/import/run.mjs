@@ -11,8 +11,16 @@
  * Temporary files go to a fresh directory under the OS temp dir and are deleted at the end.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,9 +87,10 @@ function zip(members) {
   return Buffer.concat([...parts, cdBuf, eocd]);
 }
 
+/** A deflated member. Level 1 keeps generation fast; decoding costs about the same as at Inspect's level 6. */
 function member(name, value) {
   const data = Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
-  return { name, raw: deflateRawSync(data, { level: 6 }), usize: data.length, crc: crc32(data) >>> 0 };
+  return { name, raw: deflateRawSync(data, { level: 1 }), usize: data.length, crc: crc32(data) >>> 0 };
 }
 
 /** The .eval of EVAL_SAMPLES samples, as Inspect lays it out; returns the two layouts' paths and counts. */
@@ -95,7 +104,7 @@ function generateEval(dir) {
   let correct = 0;
   let uncompressed = 0;
   for (let i = 1; i <= EVAL_SAMPLES; i++) {
-    const s = makeSample(i, 1, r, 6000);
+    const s = makeSample(i, 1, r);
     if (s.scores.match.value === 'C') correct++;
     const m = member(`samples/${i}_epoch_1.json`, s);
     uncompressed += m.usize;
@@ -108,8 +117,18 @@ function generateEval(dir) {
       batch = [];
     }
   }
-  const reductions = [{ scorer: 'match', reducer: 'mean', samples: summaries.map((s) => ({ value: s.scores.match.value === 'C' ? 1 : 0, sample_id: s.id })) }];
-  const tail = [member('summaries.json', summaries), member('reductions.json', reductions), member('header.json', header)];
+  const reductions = [
+    {
+      scorer: 'match',
+      reducer: 'mean',
+      samples: summaries.map((s) => ({ value: s.scores.match.value === 'C' ? 1 : 0, sample_id: s.id })),
+    },
+  ];
+  const tail = [
+    member('summaries.json', summaries),
+    member('reductions.json', reductions),
+    member('header.json', header),
+  ];
   const withSummaries = join(dir, 'bench-summaries.eval');
   const samplesOnly = join(dir, 'bench-samples.eval');
   writeFileSync(withSummaries, zip([...members, ...tail]));
@@ -127,8 +146,10 @@ async function generateJson(path) {
   const write = async (s) => {
     if (!out.write(s)) await once(out, 'drain');
   };
-  const probe = JSON.stringify(makeSample(1, 1, rng(1), 16000), null, 2).length;
-  const n = Math.round(JSON_BYTES / (probe + 4));
+  const pr = rng(12);
+  let probe = 0;
+  for (let i = 0; i < 200; i++) probe += JSON.stringify(makeSample(i, 1, pr, 16000), null, 2).length + 2;
+  const n = Math.round(JSON_BYTES / (probe / 200));
   const header = makeHeader(n);
   const head = JSON.stringify(header, null, 2);
   await write(`${head.slice(0, -2)},\n  "samples": [\n`);
@@ -187,7 +208,8 @@ async function childEval(file, reps) {
     let n = 0;
     for (const name of names) {
       const m = members.get(name);
-      const data = m.method === 93 ? zstdDecompress(m.raw) : inflateSync(m.raw, { out: new Uint8Array(m.usize) });
+      const data =
+        m.method === 93 ? zstdDecompress(m.raw) : inflateSync(m.raw, { out: new Uint8Array(m.usize) });
       const v = JSON.parse(decoder.decode(data));
       n += Array.isArray(v) ? v.length : 1;
     }
@@ -206,12 +228,23 @@ async function childEval(file, reps) {
     bareMs = Math.min(bareMs, performance.now() - t);
   }
   const ones = evaluation.samples.filter((s) => s.value === 1).length;
-  report({ impMs, bareMs, members: names.length, samples: evaluation.samples.length, ones, bytes: bytes.length });
+  report({
+    impMs,
+    bareMs,
+    members: names.length,
+    samples: evaluation.samples.length,
+    ones,
+    bytes: bytes.length,
+  });
 }
 
 async function childJson(file) {
   const { createInspectJsonImporter } = await lib();
-  const importer = createInspectJsonImporter({ metric: 'bench.metric', fileName: 'bench.json', sha256: '0'.repeat(64) });
+  const importer = createInspectJsonImporter({
+    metric: 'bench.metric',
+    fileName: 'bench.json',
+    sha256: '0'.repeat(64),
+  });
   const t = performance.now();
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) importer.push(chunk);
   const e = importer.finish().evaluations[0];
@@ -234,30 +267,40 @@ function child(...args) {
 
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * The orchestrator stays small: generation and every measurement run in child processes. (On Linux a child's
+ * maxRSS starts from its parent's RSS at spawn time, so a fat parent would inflate every child's peak.)
+ */
 async function main() {
   await lib();
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'greenlight-bench-'));
   const rows = [];
   try {
-    console.log(`Inspect import benchmark — node ${process.version}, ${cpus().length} CPU(s), ${cpus()[0]?.model ?? ''}`);
+    console.log(
+      `Inspect import benchmark — node ${process.version}, ${cpus().length} CPU(s), ${cpus()[0]?.model ?? ''}`,
+    );
     console.log(`\n(a) .eval, ${EVAL_SAMPLES.toLocaleString('en')} samples — generating…`);
     let t = performance.now();
-    const ev = generateEval(dir);
+    const ev = child('--gen-eval', dir);
     console.log(
       `    generated in ${secs(performance.now() - t)}: ${mb(ev.uncompressed)} MB of sample JSON, files of ${mb(statSync(ev.withSummaries).size)} / ${mb(statSync(ev.samplesOnly).size)} MB`,
     );
-    const a1 = child('--eval', ev.withSummaries, '5');
+    const a1 = child('--eval', ev.withSummaries, '3');
     const a2 = child('--eval', ev.samplesOnly, '2');
     for (const [label, r] of [
       ['with summaries.json', a1],
       ['samples only', a2],
     ]) {
       if (r.samples !== EVAL_SAMPLES || r.ones !== ev.correct)
-        throw new Error(`${label}: imported ${r.samples} samples with ${r.ones} correct, expected ${EVAL_SAMPLES}/${ev.correct}`);
+        throw new Error(
+          `${label}: imported ${r.samples} samples with ${r.ones} correct, expected ${EVAL_SAMPLES}/${ev.correct}`,
+        );
       rows.push([label, r]);
     }
-    console.log('    layout               members read  importer   bare inflate+JSON.parse  ratio   peak RSS');
+    console.log(
+      '    layout               members read  importer   bare inflate+JSON.parse  ratio   peak RSS',
+    );
     for (const [label, r] of rows)
       console.log(
         `    ${label.padEnd(20)} ${String(r.members).padStart(12)}  ${secs(r.impMs).padStart(8)}   ${secs(r.bareMs).padStart(22)}  ${(r.impMs / r.bareMs).toFixed(2).padStart(5)}×  ${r.maxRssMB.toFixed(0)} MB`,
@@ -268,13 +311,17 @@ async function main() {
     console.log(`\n(b) .json, ~${mb(JSON_BYTES)} MB — generating (streamed to disk)…`);
     const jsonFile = join(dir, 'bench.json');
     t = performance.now();
-    const js = await generateJson(jsonFile);
+    const js = child('--gen-json', jsonFile);
     const size = statSync(jsonFile).size;
-    console.log(`    generated in ${secs(performance.now() - t)}: ${mb(size)} MB, ${js.n.toLocaleString('en')} samples`);
+    console.log(
+      `    generated in ${secs(performance.now() - t)}: ${mb(size)} MB, ${js.n.toLocaleString('en')} samples`,
+    );
     const read = child('--read', jsonFile);
     const imp = child('--json', jsonFile);
     if (imp.samples !== js.n || imp.ones !== js.correct)
-      throw new Error(`.json: imported ${imp.samples} samples with ${imp.ones} correct, expected ${js.n}/${js.correct}`);
+      throw new Error(
+        `.json: imported ${imp.samples} samples with ${imp.ones} correct, expected ${js.n}/${js.correct}`,
+      );
     const rate = (ms) => size / 1e6 / (ms / 1000);
     console.log('    reader                          time       MB/s   peak RSS');
     console.log(
@@ -292,7 +339,9 @@ async function main() {
 }
 
 const [mode, file, arg] = process.argv.slice(2);
-if (mode === '--eval') await childEval(file, Number(arg));
+if (mode === '--gen-eval') report(generateEval(file));
+else if (mode === '--gen-json') report(await generateJson(file));
+else if (mode === '--eval') await childEval(file, Number(arg));
 else if (mode === '--json') await childJson(file);
 else if (mode === '--read') await childRead(file);
 else await main();

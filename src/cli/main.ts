@@ -3,7 +3,9 @@ import { registerAdminCommands } from './commands/admin.js';
 import { registerDetermineCommand } from './commands/determine.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerFrameworkCommands } from './commands/framework.js';
+import { registerLogCommands } from './commands/log.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { runCli } from './run.js';
 
 const program = new Command('greenlight')
@@ -15,5 +17,7 @@ registerDetermineCommand(program);
 registerEvidenceCommands(program);
 registerServeCommand(program);
 registerAdminCommands(program);
+registerLogCommands(program);
+registerVerifyCommand(program);
 
 await runCli(program, process.argv);

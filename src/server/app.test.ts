@@ -1,5 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { describeOnEachDatabase } from '../store/test-helpers/databases.js';
 import { buildServer } from './app.js';
 import { stubWorkflow } from './test-helpers/stub-workflow.js';
@@ -23,7 +23,9 @@ const json = { 'content-type': 'application/json' };
 
 function expectError(res: { statusCode: number; json(): unknown }, status: number, code: string): void {
   expect(res.statusCode, JSON.stringify(res.json())).toBe(status);
-  const body = res.json() as { error: { code: string; message: string; details: { path: string; message: string }[] } };
+  const body = res.json() as {
+    error: { code: string; message: string; details: { path: string; message: string }[] };
+  };
   expect(Object.keys(body)).toEqual(['error']);
   expect(body.error.code).toBe(code);
   expect(typeof body.error.message).toBe('string');
@@ -55,7 +57,12 @@ describeOnEachDatabase('HTTP API', (dialect) => {
     const org = { id: 'x-org', name: 'X', jurisdiction: 'DE', verified: false };
     expectError(await w.app.inject({ method: 'POST', url: '/v1/orgs', payload: org }), 401, 'unauthorized');
     expectError(
-      await w.app.inject({ method: 'POST', url: '/v1/orgs', payload: org, headers: bearer(w.tokens.reviewer) }),
+      await w.app.inject({
+        method: 'POST',
+        url: '/v1/orgs',
+        payload: org,
+        headers: bearer(w.tokens.reviewer),
+      }),
       403,
       'forbidden',
     );
@@ -82,7 +89,11 @@ describeOnEachDatabase('HTTP API', (dialect) => {
 
   it('400 for malformed JSON and wrong content types; 422 with JSON paths for invalid bodies', async () => {
     const h = { ...json, ...bearer(w.tokens.developer) };
-    expectError(await w.app.inject({ method: 'POST', url: '/v1/submissions', payload: '{"a":', headers: h }), 400, 'bad_request');
+    expectError(
+      await w.app.inject({ method: 'POST', url: '/v1/submissions', payload: '{"a":', headers: h }),
+      400,
+      'bad_request',
+    );
     expectError(
       await w.app.inject({
         method: 'POST',
@@ -103,18 +114,28 @@ describeOnEachDatabase('HTTP API', (dialect) => {
       400,
       'bad_request',
     );
-    const bad = { framework: FRAMEWORK, evidence: { ...EVIDENCE, evaluations: [{ metric: 7, successes: 1, trials: 2 }] } };
+    const bad = {
+      framework: FRAMEWORK,
+      evidence: { ...EVIDENCE, evaluations: [{ metric: 7, successes: 1, trials: 2 }] },
+    };
     const r = await w.app.inject({ method: 'POST', url: '/v1/submissions', payload: bad, headers: h });
     expectError(r, 422, 'invalid');
-    expect(r.json().error.details.map((d: { path: string }) => d.path)).toContain('evidence.evaluations[0].metric');
-    const many = await w.app.inject({ method: 'POST', url: '/v1/orgs', payload: {}, headers: bearer(w.tokens.admin) });
+    expect(r.json().error.details.map((d: { path: string }) => d.path)).toContain(
+      'evidence.evaluations[0].metric',
+    );
+    const many = await w.app.inject({
+      method: 'POST',
+      url: '/v1/orgs',
+      payload: {},
+      headers: bearer(w.tokens.admin),
+    });
     expectError(many, 422, 'invalid');
-    expect(many.json().error.details.map((d: { path: string }) => d.path).sort()).toEqual([
-      'id',
-      'jurisdiction',
-      'name',
-      'verified',
-    ]);
+    expect(
+      many
+        .json()
+        .error.details.map((d: { path: string }) => d.path)
+        .sort(),
+    ).toEqual(['id', 'jurisdiction', 'name', 'verified']);
     expectError(await w.app.inject({ method: 'GET', url: '/v1/models?limit=0' }), 422, 'invalid');
     expectError(await w.app.inject({ method: 'GET', url: '/v1/access/check?model=a/b' }), 422, 'invalid');
   });
@@ -122,7 +143,12 @@ describeOnEachDatabase('HTTP API', (dialect) => {
   it('413 beyond the body limit (larger for evidence routes)', async () => {
     const big = JSON.stringify({ id: 'x'.repeat(100 * 1024) });
     expectError(
-      await w.app.inject({ method: 'POST', url: '/v1/orgs', payload: big, headers: { ...json, ...bearer(w.tokens.admin) } }),
+      await w.app.inject({
+        method: 'POST',
+        url: '/v1/orgs',
+        payload: big,
+        headers: { ...json, ...bearer(w.tokens.admin) },
+      }),
       413,
       'payload_too_large',
     );
@@ -131,12 +157,22 @@ describeOnEachDatabase('HTTP API', (dialect) => {
     const ok = await w.app.inject({
       method: 'POST',
       url: '/v1/preassess',
-      payload: { ...padded, evidence: { ...EVIDENCE, evaluations: [...EVIDENCE.evaluations, ...Array(300).fill(EVIDENCE.evaluations[1])] } },
+      payload: {
+        ...padded,
+        evidence: {
+          ...EVIDENCE,
+          evaluations: [...EVIDENCE.evaluations, ...Array(300).fill(EVIDENCE.evaluations[1])],
+        },
+      },
     });
     expect(ok.statusCode).not.toBe(413);
     // … but not 600 KiB.
     const huge = JSON.stringify({ ...submissionBody(), pad: 'y'.repeat(600 * 1024) });
-    expectError(await w.app.inject({ method: 'POST', url: '/v1/preassess', payload: huge, headers: json }), 413, 'payload_too_large');
+    expectError(
+      await w.app.inject({ method: 'POST', url: '/v1/preassess', payload: huge, headers: json }),
+      413,
+      'payload_too_large',
+    );
   });
 
   it('a review end to end: submit (idempotent), read, decide, sign, second signature 409, access', async () => {
@@ -151,7 +187,8 @@ describeOnEachDatabase('HTTP API', (dialect) => {
     expect(first.statusCode, first.body).toBe(201);
     const sub = first.json();
     expect(sub).toMatchObject({ status: 'in_review', model: EVIDENCE.model });
-    for (const k of ['id', 'status', 'model', 'determination', 'decision_due', 'log_index']) expect(sub).toHaveProperty(k);
+    for (const k of ['id', 'status', 'model', 'determination', 'decision_due', 'log_index'])
+      expect(sub).toHaveProperty(k);
     for (const t of timeFields(sub)) expect(t).toMatch(RFC3339_MS_UTC);
     const replay = await w.app.inject({
       method: 'POST',
@@ -186,12 +223,20 @@ describeOnEachDatabase('HTTP API', (dialect) => {
     const decision = proposed.json();
     expect(decision).toMatchObject({ action: 'approve', tier, signatures: 1, effective: false });
     expectError(
-      await w.app.inject({ method: 'POST', url: `/v1/decisions/${decision.id}/sign`, headers: bearer(w.tokens.reviewer) }),
+      await w.app.inject({
+        method: 'POST',
+        url: `/v1/decisions/${decision.id}/sign`,
+        headers: bearer(w.tokens.reviewer),
+      }),
       409,
       'conflict',
     );
     expectError(
-      await w.app.inject({ method: 'POST', url: `/v1/decisions/${decision.id}/sign`, headers: bearer(w.tokens.developer) }),
+      await w.app.inject({
+        method: 'POST',
+        url: `/v1/decisions/${decision.id}/sign`,
+        headers: bearer(w.tokens.developer),
+      }),
       403,
       'forbidden',
     );
@@ -204,12 +249,20 @@ describeOnEachDatabase('HTTP API', (dialect) => {
     expect(signed.statusCode, signed.body).toBe(200);
     expect(signed.json()).toMatchObject({ id: decision.id, signatures: 2, effective: true });
 
-    const check = await w.app.inject({ method: 'GET', url: `/v1/access/check?model=${MODEL}&org=${OWN_ORG}` });
+    const check = await w.app.inject({
+      method: 'GET',
+      url: `/v1/access/check?model=${MODEL}&org=${OWN_ORG}`,
+    });
     expect(check.json()).toMatchObject({ allow: true, rule: 'developer' });
     const batch = await w.app.inject({
       method: 'POST',
       url: '/v1/access/check',
-      payload: { checks: [{ model: MODEL, org: OTHER_ORG }, { model: 'nobody/nothing', org: OTHER_ORG }] },
+      payload: {
+        checks: [
+          { model: MODEL, org: OTHER_ORG },
+          { model: 'nobody/nothing', org: OTHER_ORG },
+        ],
+      },
     });
     expect(batch.statusCode).toBe(200);
     expect(batch.json().results).toHaveLength(2);
@@ -232,10 +285,20 @@ describeOnEachDatabase('HTTP API', (dialect) => {
     });
     expect(issued.statusCode).toBe(201);
     const { id, token } = issued.json();
-    expect((await w.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) })).statusCode).toBe(200);
-    const revoked = await w.app.inject({ method: 'DELETE', url: `/v1/tokens/${id}`, headers: bearer(w.tokens.admin) });
+    expect((await w.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) })).statusCode).toBe(
+      200,
+    );
+    const revoked = await w.app.inject({
+      method: 'DELETE',
+      url: `/v1/tokens/${id}`,
+      headers: bearer(w.tokens.admin),
+    });
     expect(revoked.statusCode).toBe(200);
-    expectError(await w.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) }), 401, 'unauthorized');
+    expectError(
+      await w.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) }),
+      401,
+      'unauthorized',
+    );
     const person = await w.app.inject({
       method: 'POST',
       url: '/v1/people',
@@ -258,7 +321,12 @@ describeOnEachDatabase('HTTP API', (dialect) => {
     expect(r.statusCode, r.body).toBe(201);
     expect(typeof r.json().id).toBe('string');
     expectError(
-      await w.app.inject({ method: 'POST', url: '/v1/incidents', payload: report, headers: bearer(w.tokens.auditor) }),
+      await w.app.inject({
+        method: 'POST',
+        url: '/v1/incidents',
+        payload: report,
+        headers: bearer(w.tokens.auditor),
+      }),
       403,
       'forbidden',
     );
@@ -336,7 +404,11 @@ describeOnEachDatabase('HTTP API', (dialect) => {
     expect(list.json()).toHaveProperty('items');
     const one = await w.app.inject({ method: 'GET', url: '/v1/frameworks/example-frontier/2026.2' });
     expect(one.statusCode).toBe(200);
-    expectError(await w.app.inject({ method: 'GET', url: '/v1/frameworks/example-frontier/9.9' }), 404, 'not_found');
+    expectError(
+      await w.app.inject({ method: 'GET', url: '/v1/frameworks/example-frontier/9.9' }),
+      404,
+      'not_found',
+    );
   });
 
   it('serves over a real port', async () => {
@@ -391,7 +463,9 @@ describe('HTTP API without a database', () => {
       limits: { preassess: { max: 2, timeWindow: 60_000 }, anonymousWrite: { max: 1, timeWindow: 60_000 } },
     });
     const report = { model: 'a/b', class: 'c', description: 'd', discovered_at: '2026-01-01T00:00:00Z' };
-    expect((await app.inject({ method: 'POST', url: '/v1/incidents', payload: report })).statusCode).toBe(201);
+    expect((await app.inject({ method: 'POST', url: '/v1/incidents', payload: report })).statusCode).toBe(
+      201,
+    );
     const limited = await app.inject({ method: 'POST', url: '/v1/incidents', payload: report });
     expectError(limited, 429, 'rate_limited');
     expect(limited.headers['retry-after']).toBeDefined();
@@ -405,7 +479,11 @@ describe('HTTP API without a database', () => {
     const body = submissionBody();
     expect((await app.inject({ method: 'POST', url: '/v1/preassess', payload: body })).statusCode).toBe(200);
     expect((await app.inject({ method: 'POST', url: '/v1/preassess', payload: body })).statusCode).toBe(200);
-    expectError(await app.inject({ method: 'POST', url: '/v1/preassess', payload: body }), 429, 'rate_limited');
+    expectError(
+      await app.inject({ method: 'POST', url: '/v1/preassess', payload: body }),
+      429,
+      'rate_limited',
+    );
     await app.close();
   });
 });

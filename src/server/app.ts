@@ -119,7 +119,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       return;
     }
     defaultJson(request, text, (err, value) => {
-      if (err) done(Object.assign(new ServiceError('bad_request', 'body is not valid JSON'), { statusCode: 400 }));
+      if (err)
+        done(Object.assign(new ServiceError('bad_request', 'body is not valid JSON'), { statusCode: 400 }));
       else done(null, value);
     });
   });
@@ -206,8 +207,12 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       return metrics.registry.metrics();
     });
     api.get('/openapi.json', async () => document());
-    api.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderDocs(document())));
-    api.get('/docs/docs.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(DOCS_CSS));
+    api.get('/docs', async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send(renderDocs(document())),
+    );
+    api.get('/docs/docs.css', async (_request, reply) =>
+      reply.type('text/css; charset=utf-8').send(DOCS_CSS),
+    );
 
     for (const route of ROUTES) registerRoute(api, route);
   });
@@ -251,11 +256,15 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     try {
       person = await workflow.authenticate(match[1]!);
     } catch (e) {
-      if (e instanceof ServiceError && (e.code === 'unauthorized' || e.code === 'not_found' || e.code === 'forbidden'))
+      if (
+        e instanceof ServiceError &&
+        (e.code === 'unauthorized' || e.code === 'not_found' || e.code === 'forbidden')
+      )
         throw new ServiceError('unauthorized', 'invalid, expired or revoked token');
       throw e;
     }
-    if (!person || person.active === false) throw new ServiceError('unauthorized', 'invalid, expired or revoked token');
+    if (!person || person.active === false)
+      throw new ServiceError('unauthorized', 'invalid, expired or revoked token');
     return { kind: 'person', person };
   }
 
@@ -277,13 +286,15 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     if (route.frameworkDocument) {
       body = frameworkDocument(request);
     } else if (route.body) {
-      if (request.bodyFormat === 'yaml') throw new ServiceError('bad_request', 'this route takes JSON, not YAML');
+      if (request.bodyFormat === 'yaml')
+        throw new ServiceError('bad_request', 'this route takes JSON, not YAML');
       const parsed = route.body.safeParse(request.body);
       // The evidence itself is checked by the workflow (the core's validator, paths under `evidence`).
       if (parsed.success) body = parsed.data;
       else details.push(...zodDetails(parsed.error));
     }
-    if (details.length > 0) throw new ServiceError('invalid', `invalid request: ${details.length} problem(s)`, details);
+    if (details.length > 0)
+      throw new ServiceError('invalid', `invalid request: ${details.length} problem(s)`, details);
     const result = await route.handler({ workflow, actor: request.actor, params, query, body, request });
     if (result instanceof Answer) return reply.status(result.status).send(result.body);
     return reply.status(route.status).send(result ?? {});

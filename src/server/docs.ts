@@ -36,13 +36,18 @@ export function renderDocs(document: unknown): string {
       const body = obj(o.requestBody);
       const bodyHtml = body.content
         ? `<h4>Body</h4><p>${esc(body.description ?? '')}</p>${Object.entries(obj(body.content))
-            .map(([type, c]) => `<details><summary><code>${esc(type)}</code></summary>${schemaBlock(obj(c).schema)}</details>`)
+            .map(
+              ([type, c]) =>
+                `<details><summary><code>${esc(type)}</code></summary>${schemaBlock(obj(c).schema)}</details>`,
+            )
             .join('')}`
         : '';
       const responses = Object.entries(obj(o.responses))
         .map(([status, r]) => {
           const schema = obj(obj(obj(r).content)['application/json']).schema;
-          const inner = schema ? `<details><summary>${esc(status)} ${esc(obj(r).description)}</summary>${schemaBlock(schema)}</details>` : `<p>${esc(status)} ${esc(obj(r).description)}</p>`;
+          const inner = schema
+            ? `<details><summary>${esc(status)} ${esc(obj(r).description)}</summary>${schemaBlock(schema)}</details>`
+            : `<p>${esc(status)} ${esc(obj(r).description)}</p>`;
           return `<li>${inner}</li>`;
         })
         .join('');

@@ -75,7 +75,11 @@ export function mapError(e: unknown): MappedError {
   if (e instanceof ServiceError) {
     const status = STATUS_OF[e.code] ?? 500;
     if (status === 500) return internal();
-    return { status, body: errorBody(e.code, e.message || GENERIC_MESSAGES[e.code], e.details), fault: false };
+    return {
+      status,
+      body: errorBody(e.code, e.message || GENERIC_MESSAGES[e.code], e.details),
+      fault: false,
+    };
   }
   if (e instanceof GreenlightError) {
     const details = e.problems.map((p) => ({ path: p.path, message: p.message }));
@@ -100,7 +104,11 @@ export function mapError(e: unknown): MappedError {
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
     const fst = typeof err?.code === 'string' ? err.code : '';
     if (statusCode === 413 || fst === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return { status: 413, body: errorBody('payload_too_large', GENERIC_MESSAGES.payload_too_large), fault: false };
+      return {
+        status: 413,
+        body: errorBody('payload_too_large', GENERIC_MESSAGES.payload_too_large),
+        fault: false,
+      };
     }
     if (statusCode === 429) {
       return { status: 429, body: errorBody('rate_limited', GENERIC_MESSAGES.rate_limited), fault: false };
@@ -111,7 +119,8 @@ export function mapError(e: unknown): MappedError {
     const code = CODE_OF_STATUS[statusCode] ?? 'bad_request';
     const status = STATUS_OF[code];
     // Fastify's messages for client errors are about the request itself (e.g. "Body is not valid JSON").
-    const message = fst.startsWith('FST_') && typeof err?.message === 'string' ? err.message : GENERIC_MESSAGES[code];
+    const message =
+      fst.startsWith('FST_') && typeof err?.message === 'string' ? err.message : GENERIC_MESSAGES[code];
     return { status, body: errorBody(code, message), fault: false };
   }
   return internal();

@@ -6,7 +6,15 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../workflow/types.js';
 import { ROUTES } from './routes.js';
-import { bearer, FRAMEWORK, MODEL, OTHER_ORG, seedWorld, submissionBody, type World } from './test-helpers/world.js';
+import {
+  bearer,
+  FRAMEWORK,
+  MODEL,
+  OTHER_ORG,
+  seedWorld,
+  submissionBody,
+  type World,
+} from './test-helpers/world.js';
 
 const SEEDS: Record<string, unknown> = {
   '/v1/frameworks': { greenlight: 1, id: 'fz', version: '1', title: 't' },
@@ -30,7 +38,12 @@ const SEEDS: Record<string, unknown> = {
   '/v1/appeals/{id}/decision': { action: 'deny', rationale: 'r' },
   '/v1/models/{org}/{name}/rereview': { reason: 'r' },
   '/v1/models/{org}/{name}/withdraw': { version: 'v', reason: 'r' },
-  '/v1/incidents': { model: MODEL, class: 'general_jailbreak', description: 'd', discovered_at: '2026-11-01T00:00:00Z' },
+  '/v1/incidents': {
+    model: MODEL,
+    class: 'general_jailbreak',
+    description: 'd',
+    discovered_at: '2026-11-01T00:00:00Z',
+  },
   '/v1/incidents/{id}/classify': { class: 'narrow_jailbreak' },
   '/v1/incidents/{id}/dismiss': { reason: 'r' },
   '/v1/incidents/{id}/resolve': { reason: 'r' },
@@ -46,7 +59,17 @@ function mutated(seed: unknown): fc.Arbitrary<unknown> {
   const anything = fc.jsonValue({ maxDepth: 4 });
   const strange = fc.oneof(
     anything,
-    fc.constantFrom('', ' ', '\u0000', '𝔘ñí', '../../etc/passwd', "'; drop table orgs; --", '9'.repeat(400), -0, 1e308),
+    fc.constantFrom(
+      '',
+      ' ',
+      '\u0000',
+      '𝔘ñí',
+      '../../etc/passwd',
+      "'; drop table orgs; --",
+      '9'.repeat(400),
+      -0,
+      1e308,
+    ),
     fc.string({ maxLength: 300 }),
     fc.integer(),
     fc.double(),
@@ -66,7 +89,10 @@ function mutated(seed: unknown): fc.Arbitrary<unknown> {
         const { [key]: _, ...rest } = value as Record<string, unknown>;
         return fc.constant(Array.isArray(value) ? value.filter((_v, i) => String(i) !== key) : rest);
       }
-      if (op === 2) return fc.tuple(fc.string({ maxLength: 20 }), strange).map(([k, v]) => ({ ...(value as object), [k]: v }));
+      if (op === 2)
+        return fc
+          .tuple(fc.string({ maxLength: 20 }), strange)
+          .map(([k, v]) => ({ ...(value as object), [k]: v }));
       return mutateOnce(inner).map(copy);
     });
   };
@@ -82,21 +108,31 @@ describe('fuzzing the write routes [sqlite]', () => {
   let ids: Record<string, string>;
   beforeAll(async () => {
     w = await seedWorld('sqlite', {
-      limits: { preassess: { max: 1e9, timeWindow: 60_000 }, anonymousWrite: { max: 1e9, timeWindow: 60_000 } },
+      limits: {
+        preassess: { max: 1e9, timeWindow: 60_000 },
+        anonymousWrite: { max: 1e9, timeWindow: 60_000 },
+      },
     });
     const dev: Actor = { kind: 'person', person: await w.workflow.authenticate(w.tokens.developer) };
     const sub = (await w.workflow.submit(dev, submissionBody('v-seed') as never)).body;
     const rev: Actor = { kind: 'person', person: await w.workflow.authenticate(w.tokens.reviewer) };
-    const d = await w.workflow.proposeDecision(rev, { kind: 'submission', id: sub.id }, {
-      action: 'request_evidence',
-      rationale: 'r',
-    });
-    const inc = await w.workflow.reportIncident({ kind: 'public' }, {
-      model: MODEL,
-      class: 'general_jailbreak',
-      description: 'd',
-      discovered_at: '2026-11-01T00:00:00Z',
-    });
+    const d = await w.workflow.proposeDecision(
+      rev,
+      { kind: 'submission', id: sub.id },
+      {
+        action: 'request_evidence',
+        rationale: 'r',
+      },
+    );
+    const inc = await w.workflow.reportIncident(
+      { kind: 'public' },
+      {
+        model: MODEL,
+        class: 'general_jailbreak',
+        description: 'd',
+        discovered_at: '2026-11-01T00:00:00Z',
+      },
+    );
     ids = { submission: sub.id, decision: d.id, incident: inc.id };
   });
   afterAll(async () => {
@@ -129,31 +165,48 @@ describe('fuzzing the write routes [sqlite]', () => {
         {
           weight: 2,
           arbitrary: fc
-            .oneof(fc.string({ maxLength: 200 }), fc.constantFrom('{', '[1,', '{"a":1}}', 'null', '"x"', '\u0000', '{"__proto__":{"x":1}}'))
+            .oneof(
+              fc.string({ maxLength: 200 }),
+              fc.constantFrom('{', '[1,', '{"a":1}}', 'null', '"x"', '\u0000', '{"__proto__":{"x":1}}'),
+            )
             .map((v) => ({ raw: true as const, v })),
         },
       );
       await fc.assert(
-        fc.asyncProperty(callers, idArb, body, fc.constantFrom('application/json', 'application/yaml', 'text/plain'), async (token, id, b, type) => {
-          runs++;
-          const url = route.path
-            .replace('{org}/{name}', MODEL)
-            .replace('{id}', encodeURIComponent(id))
-            .replace('{version}', FRAMEWORK.version);
-          const payload = b.raw ? (b.v as string) : b.v === undefined ? '' : JSON.stringify(b.v);
-          const res = await w.app.inject({
-            method: route.method,
-            url,
-            headers: { ...(token ? bearer(token) : {}), 'content-type': b.raw ? type : 'application/json' },
-            payload,
-          });
-          if (res.statusCode >= 500) throw new Error(`${route.method} ${url} ${payload.slice(0, 300)} → ${res.statusCode} ${res.body}`);
-          if (res.statusCode >= 400) {
-            const e = res.json().error;
-            if (!e || typeof e.code !== 'string' || typeof e.message !== 'string' || !Array.isArray(e.details))
-              throw new Error(`not the error contract: ${res.body}`);
-          }
-        }),
+        fc.asyncProperty(
+          callers,
+          idArb,
+          body,
+          fc.constantFrom('application/json', 'application/yaml', 'text/plain'),
+          async (token, id, b, type) => {
+            runs++;
+            const url = route.path
+              .replace('{org}/{name}', MODEL)
+              .replace('{id}', encodeURIComponent(id))
+              .replace('{version}', FRAMEWORK.version);
+            const payload = b.raw ? (b.v as string) : b.v === undefined ? '' : JSON.stringify(b.v);
+            const res = await w.app.inject({
+              method: route.method,
+              url,
+              headers: { ...(token ? bearer(token) : {}), 'content-type': b.raw ? type : 'application/json' },
+              payload,
+            });
+            if (res.statusCode >= 500)
+              throw new Error(
+                `${route.method} ${url} ${payload.slice(0, 300)} → ${res.statusCode} ${res.body}`,
+              );
+            if (res.statusCode >= 400) {
+              const e = res.json().error;
+              if (
+                !e ||
+                typeof e.code !== 'string' ||
+                typeof e.message !== 'string' ||
+                !Array.isArray(e.details)
+              )
+                throw new Error(`not the error contract: ${res.body}`);
+            }
+          },
+        ),
         { numRuns: 110, seed: 4242 },
       );
     }

@@ -8,7 +8,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnEachDatabase } from '../store/test-helpers/databases.js';
 import type { Actor } from '../workflow/types.js';
 import { ROUTES } from './routes.js';
-import { bearer, FRAMEWORK, MODEL, OTHER_ORG, OWN_ORG, seedWorld, submissionBody, type World } from './test-helpers/world.js';
+import {
+  bearer,
+  FRAMEWORK,
+  MODEL,
+  OTHER_ORG,
+  OWN_ORG,
+  seedWorld,
+  submissionBody,
+  type World,
+} from './test-helpers/world.js';
 
 type MatrixRole = 'public' | 'admin' | 'reviewer' | 'developer' | 'otherDeveloper' | 'auditor';
 /** Denied roles first, so that an allowed caller's state change cannot mask a denial. */
@@ -40,7 +49,10 @@ const reason = () => ({ reason: 'matrix' });
 const CASES: Record<string, Case> = {
   'POST /v1/frameworks': { allowed: ADMIN, url: () => '/v1/frameworks', body: () => '', contentType: 'yaml' },
   'GET /v1/frameworks': { allowed: ALL, url: () => '/v1/frameworks' },
-  'GET /v1/frameworks/{id}/{version}': { allowed: ALL, url: () => `/v1/frameworks/${FRAMEWORK.id}/${FRAMEWORK.version}` },
+  'GET /v1/frameworks/{id}/{version}': {
+    allowed: ALL,
+    url: () => `/v1/frameworks/${FRAMEWORK.id}/${FRAMEWORK.version}`,
+  },
   'POST /v1/orgs': {
     allowed: ADMIN,
     url: () => '/v1/orgs',
@@ -57,7 +69,11 @@ const CASES: Record<string, Case> = {
   'DELETE /v1/tokens/{id}': { allowed: ADMIN, url: (f) => `/v1/tokens/${f.token}` },
   'GET /v1/me': { allowed: ALL, url: () => '/v1/me' },
   'POST /v1/preassess': { allowed: ALL, url: () => '/v1/preassess', body: () => submissionBody() },
-  'POST /v1/submissions': { allowed: OWN_DEV, url: () => '/v1/submissions', body: () => submissionBody('v-matrix') },
+  'POST /v1/submissions': {
+    allowed: OWN_DEV,
+    url: () => '/v1/submissions',
+    body: () => submissionBody('v-matrix'),
+  },
   'GET /v1/submissions': { allowed: ALL, url: () => '/v1/submissions' },
   'GET /v1/submissions/{id}': { allowed: ALL, url: (f) => `/v1/submissions/${f.approved}` },
   'POST /v1/submissions/{id}/evidence': {
@@ -65,7 +81,11 @@ const CASES: Record<string, Case> = {
     url: (f) => `/v1/submissions/${f.open}/evidence`,
     body: () => ({ evidence: submissionBody('v-open').evidence }),
   },
-  'POST /v1/submissions/{id}/withdraw': { allowed: OWN_DEV, url: (f) => `/v1/submissions/${f.open}/withdraw`, body: reason },
+  'POST /v1/submissions/{id}/withdraw': {
+    allowed: OWN_DEV,
+    url: (f) => `/v1/submissions/${f.open}/withdraw`,
+    body: reason,
+  },
   'POST /v1/submissions/{id}/decision': {
     allowed: REVIEWER,
     url: (f) => `/v1/submissions/${f.open}/decision`,
@@ -84,7 +104,11 @@ const CASES: Record<string, Case> = {
   },
   'GET /v1/models': { allowed: ALL, url: () => '/v1/models' },
   'GET /v1/models/{org}/{name}': { allowed: ALL, url: () => `/v1/models/${MODEL}` },
-  'POST /v1/models/{org}/{name}/rereview': { allowed: REVIEWER, url: () => `/v1/models/${MODEL}/rereview`, body: reason },
+  'POST /v1/models/{org}/{name}/rereview': {
+    allowed: REVIEWER,
+    url: () => `/v1/models/${MODEL}/rereview`,
+    body: reason,
+  },
   'POST /v1/models/{org}/{name}/withdraw': {
     allowed: new Set(['developer', 'reviewer']),
     url: () => `/v1/models/${MODEL}/withdraw`,
@@ -105,8 +129,16 @@ const CASES: Record<string, Case> = {
     url: (f) => `/v1/incidents/${f.incident}/classify`,
     body: () => ({ class: 'narrow_jailbreak' }),
   },
-  'POST /v1/incidents/{id}/dismiss': { allowed: REVIEWER, url: (f) => `/v1/incidents/${f.incident}/dismiss`, body: reason },
-  'POST /v1/incidents/{id}/resolve': { allowed: REVIEWER, url: (f) => `/v1/incidents/${f.incident}/resolve`, body: reason },
+  'POST /v1/incidents/{id}/dismiss': {
+    allowed: REVIEWER,
+    url: (f) => `/v1/incidents/${f.incident}/dismiss`,
+    body: reason,
+  },
+  'POST /v1/incidents/{id}/resolve': {
+    allowed: REVIEWER,
+    url: (f) => `/v1/incidents/${f.incident}/resolve`,
+    body: reason,
+  },
   'POST /v1/grants': {
     allowed: REVIEWER,
     url: () => '/v1/grants',
@@ -140,14 +172,17 @@ describeOnEachDatabase('authorization matrix', (dialect) => {
       person: await wf.authenticate(w.tokens[role]),
     });
     const [dev, r1, r2] = [await as('developer'), await as('reviewer'), await as('reviewer2')];
-    const submit = async (version: string) =>
-      (await wf.submit(dev, submissionBody(version) as never)).body;
+    const submit = async (version: string) => (await wf.submit(dev, submissionBody(version) as never)).body;
     // A third reviewer, so that the matrix's reviewer did not sign the appealed decision.
     const system = { kind: 'system' } as const;
     const r3token = (await wf.createPerson(system, { id: 'reviewer3', name: 'R3', role: 'reviewer' })).token;
     const r3: Actor = { kind: 'person', person: await wf.authenticate(r3token) };
     const decide = async (id: string, action: 'approve' | 'deny', tier?: string) => {
-      const d = await wf.proposeDecision(r3, { kind: 'submission', id }, { action, tier, rationale: 'setup' });
+      const d = await wf.proposeDecision(
+        r3,
+        { kind: 'submission', id },
+        { action, tier, rationale: 'setup' },
+      );
       await wf.signDecision(r2, d.id);
     };
     const approved = await submit('v-approved');
@@ -156,19 +191,31 @@ describeOnEachDatabase('authorization matrix', (dialect) => {
     await decide(denied.id, 'deny');
     const appeal = await wf.fileAppeal(dev, denied.id, { reasons: 'setup' });
     const open = await submit('v-open');
-    const decision = await wf.proposeDecision(r2, { kind: 'submission', id: open.id }, {
-      action: 'request_evidence',
-      rationale: 'setup',
-    });
+    const decision = await wf.proposeDecision(
+      r2,
+      { kind: 'submission', id: open.id },
+      {
+        action: 'request_evidence',
+        rationale: 'setup',
+      },
+    );
     await submit('v-withdrawn-r');
     await submit('v-withdrawn-d');
-    const incident = (await wf.reportIncident({ kind: 'public' }, {
+    const incident = (await wf.reportIncident(
+      { kind: 'public' },
+      {
+        model: MODEL,
+        class: 'general_jailbreak',
+        description: 'setup',
+        discovered_at: '2026-11-01T00:00:00.000Z',
+      },
+    )) as { id: string };
+    const grant = (await wf.createGrant(r1, {
       model: MODEL,
-      class: 'general_jailbreak',
-      description: 'setup',
-      discovered_at: '2026-11-01T00:00:00.000Z',
-    })) as { id: string };
-    const grant = (await wf.createGrant(r1, { model: MODEL, org: OTHER_ORG, tier: 'vetted_partners', reason: 'setup' })) as {
+      org: OTHER_ORG,
+      tier: 'vetted_partners',
+      reason: 'setup',
+    })) as {
       id: string;
     };
     await wf.createPerson(system, { id: 'victim', name: 'V', role: 'auditor' });
@@ -209,7 +256,9 @@ describeOnEachDatabase('authorization matrix', (dialect) => {
               ? { 'content-type': c.contentType === 'yaml' ? 'application/yaml' : 'application/json' }
               : {}),
           },
-          ...(body !== undefined ? { payload: typeof body === 'string' ? body || 'id: x' : JSON.stringify(body) } : {}),
+          ...(body !== undefined
+            ? { payload: typeof body === 'string' ? body || 'id: x' : JSON.stringify(body) }
+            : {}),
         });
         const s = res.statusCode;
         const allowed = c.allowed.has(role);

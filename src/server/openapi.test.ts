@@ -17,7 +17,11 @@ function refs(node: unknown, out: string[] = []): string[] {
 }
 
 describe('OpenAPI document, /docs, /metrics', () => {
-  const app = buildServer({ workflow: stubWorkflow(), logger: false, publicUrl: 'https://greenlight.example' });
+  const app = buildServer({
+    workflow: stubWorkflow(),
+    logger: false,
+    publicUrl: 'https://greenlight.example',
+  });
 
   it('is a valid OpenAPI 3.1 document listing every route', async () => {
     const res = await app.inject({ method: 'GET', url: '/openapi.json' });
@@ -101,7 +105,8 @@ describe('OpenAPI document, /docs, /metrics', () => {
     const decision = (paths['/v1/submissions/{id}/decision']!.post!.requestBody as Obj).content as Obj;
     expect(JSON.stringify(decision)).toContain('#/components/schemas/DecisionInput');
     const schema = JSON.stringify(schemas.DecisionInput);
-    for (const field of ['action', 'tier', 'conditions', 'rationale', 'justification']) expect(schema).toContain(field);
+    for (const field of ['action', 'tier', 'conditions', 'rationale', 'justification'])
+      expect(schema).toContain(field);
   });
 
   it('/docs renders the document as a self-contained page', async () => {

@@ -1,7 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the route registry and its Zod schemas. */
 import { z } from 'zod';
-import { ErrorAnswer } from './schemas.js';
 import type { RouteDef } from './routes.js';
+import { ErrorAnswer } from './schemas.js';
 
 export interface OpenApiOptions {
   publicUrl?: string;
@@ -25,7 +25,11 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** JSON Schema (2020-12, what OpenAPI 3.1 uses) of a Zod schema, as a request (input) or an answer (output). */
-function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Record<string, JsonSchema>): JsonSchema {
+function schemaOf(
+  schema: z.ZodType,
+  io: 'input' | 'output',
+  components: Record<string, JsonSchema>,
+): JsonSchema {
   const json = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io,
@@ -42,7 +46,8 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Record<
     if (node && typeof node === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(node)) {
-        if (k === '$ref' && typeof v === 'string') out[k] = v.replace(/^#\/(\$defs|definitions)\//, '#/components/schemas/');
+        if (k === '$ref' && typeof v === 'string')
+          out[k] = v.replace(/^#\/(\$defs|definitions)\//, '#/components/schemas/');
         else out[k] = rewrite(v);
       }
       return out;
@@ -163,7 +168,9 @@ export function buildOpenApi(routes: readonly RouteDef[], options: OpenApiOption
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     ...(options.publicUrl ? { servers: [{ url: options.publicUrl }] } : {}),
     security: [{}, { bearer: [] }],
-    tags: ['frameworks', 'admin', 'reviews', 'models', 'incidents', 'access', 'operations'].map((name) => ({ name })),
+    tags: ['frameworks', 'admin', 'reviews', 'models', 'incidents', 'access', 'operations'].map((name) => ({
+      name,
+    })),
     paths,
     components: {
       schemas: components,

@@ -145,7 +145,8 @@ export const ROUTES: RouteDef[] = [
     status: 200,
     answer: S.Created,
     errors: [403, 404],
-    handler: async ({ workflow, actor, params }) => orId(await workflow.deactivatePerson(actor, params.id), params.id),
+    handler: async ({ workflow, actor, params }) =>
+      orId(await workflow.deactivatePerson(actor, params.id), params.id),
   },
   {
     method: 'POST',
@@ -169,7 +170,8 @@ export const ROUTES: RouteDef[] = [
     status: 200,
     answer: S.Created,
     errors: [403, 404],
-    handler: async ({ workflow, actor, params }) => orId(await workflow.revokeToken(actor, params.id), params.id),
+    handler: async ({ workflow, actor, params }) =>
+      orId(await workflow.revokeToken(actor, params.id), params.id),
   },
   {
     method: 'GET',
@@ -179,7 +181,8 @@ export const ROUTES: RouteDef[] = [
     who: 'anyone',
     status: 200,
     answer: S.AnyObject,
-    handler: async ({ actor }) => (actor.kind === 'person' ? { kind: 'person', ...actor.person } : { kind: actor.kind }),
+    handler: async ({ actor }) =>
+      actor.kind === 'person' ? { kind: 'person', ...actor.person } : { kind: actor.kind },
   },
   // ---- reviews ----
   {
@@ -272,7 +275,8 @@ export const ROUTES: RouteDef[] = [
     status: 200,
     answer: S.SubmissionAnswer,
     errors: [403, 404, 409],
-    handler: async ({ workflow, actor, params, body }) => workflow.withdrawSubmission(actor, params.id, body?.reason),
+    handler: async ({ workflow, actor, params, body }) =>
+      workflow.withdrawSubmission(actor, params.id, body?.reason),
   },
   {
     method: 'POST',
@@ -344,7 +348,8 @@ export const ROUTES: RouteDef[] = [
   {
     method: 'GET',
     path: '/v1/models/{org}/{name}',
-    summary: 'A model: versions, effective tier, submissions, incidents (grants for reviewers and its developer)',
+    summary:
+      'A model: versions, effective tier, submissions, incidents (grants for reviewers and its developer)',
     tag: 'models',
     who: 'anyone',
     params: S.ModelParams,
@@ -364,7 +369,8 @@ export const ROUTES: RouteDef[] = [
     status: 201,
     answer: S.SubmissionAnswer,
     errors: [403, 404, 409],
-    handler: async ({ workflow, actor, params, body }) => workflow.openRereview(actor, modelId(params), body.reason),
+    handler: async ({ workflow, actor, params, body }) =>
+      workflow.openRereview(actor, modelId(params), body.reason),
   },
   {
     method: 'POST',
@@ -377,7 +383,8 @@ export const ROUTES: RouteDef[] = [
     status: 200,
     answer: S.AnyObject,
     errors: [403, 404, 409],
-    handler: async ({ workflow, actor, params, body }) => workflow.withdrawModel(actor, modelId(params), body),
+    handler: async ({ workflow, actor, params, body }) =>
+      workflow.withdrawModel(actor, modelId(params), body),
   },
   // ---- incidents ----
   {
@@ -404,7 +411,8 @@ export const ROUTES: RouteDef[] = [
     status: 200,
     answer: S.AnyObject,
     errors: [403, 404, 409],
-    handler: async ({ workflow, actor, params, body }) => workflow.classifyIncident(actor, params.id, body.class),
+    handler: async ({ workflow, actor, params, body }) =>
+      workflow.classifyIncident(actor, params.id, body.class),
   },
   {
     method: 'POST',
@@ -417,7 +425,8 @@ export const ROUTES: RouteDef[] = [
     status: 200,
     answer: S.AnyObject,
     errors: [403, 404, 409],
-    handler: async ({ workflow, actor, params, body }) => workflow.dismissIncident(actor, params.id, body.reason),
+    handler: async ({ workflow, actor, params, body }) =>
+      workflow.dismissIncident(actor, params.id, body.reason),
   },
   {
     method: 'POST',
@@ -430,7 +439,8 @@ export const ROUTES: RouteDef[] = [
     status: 200,
     answer: S.AnyObject,
     errors: [403, 404, 409],
-    handler: async ({ workflow, actor, params, body }) => workflow.resolveIncident(actor, params.id, body.reason),
+    handler: async ({ workflow, actor, params, body }) =>
+      workflow.resolveIncident(actor, params.id, body.reason),
   },
   // ---- grants and access ----
   {
@@ -470,7 +480,8 @@ export const ROUTES: RouteDef[] = [
     status: 200,
     answer: S.Created,
     errors: [403, 404, 409],
-    handler: async ({ workflow, actor, params }) => orId(await workflow.revokeGrant(actor, params.id), params.id),
+    handler: async ({ workflow, actor, params }) =>
+      orId(await workflow.revokeGrant(actor, params.id), params.id),
   },
   {
     method: 'GET',

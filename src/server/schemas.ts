@@ -50,7 +50,11 @@ export const DecisionBody = z
   })
   .meta({ id: 'DecisionInput' });
 
-export const AssessBody = z.strictObject({ framework: FrameworkRef, evidence: Evidence, tier: TierName.optional() });
+export const AssessBody = z.strictObject({
+  framework: FrameworkRef,
+  evidence: Evidence,
+  tier: TierName.optional(),
+});
 
 export const OrgBody = z.strictObject({
   id: Id,
@@ -106,7 +110,15 @@ export const PageQuery = z.strictObject({
 });
 export const SubmissionsQuery = PageQuery.extend({
   status: z
-    .enum(['in_review', 'evidence_requested', 'decided', 'deemed_approved', 'escalated', 'withdrawn', 'superseded'])
+    .enum([
+      'in_review',
+      'evidence_requested',
+      'decided',
+      'deemed_approved',
+      'escalated',
+      'withdrawn',
+      'superseded',
+    ])
     .optional(),
   model: text(401).optional(),
 });
@@ -146,7 +158,12 @@ export const Published = z.object({
   digest: z.string(),
   log_index: z.number().int().optional(),
 });
-export const PersonCreated = z.object({ id: z.string(), role: z.string(), org: z.string().nullable(), token: z.string() });
+export const PersonCreated = z.object({
+  id: z.string(),
+  role: z.string(),
+  org: z.string().nullable(),
+  token: z.string(),
+});
 export const TokenIssued = z.object({ id: z.string(), token: z.string() });
 export const Created = z.looseObject({ id: z.string() });
 export const AccessAnswer = z

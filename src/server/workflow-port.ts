@@ -36,7 +36,10 @@ export interface ServerWorkflow {
     actor: Actor,
     person: { id: string; name: string; role: Person['role']; org?: string | null },
   ): Awaitable<{ id: string; role: string; org: string | null; token: string }>;
-  issueToken(actor: Actor, input: { person: string; expires_at?: string }): Awaitable<{ id: string; token: string }>;
+  issueToken(
+    actor: Actor,
+    input: { person: string; expires_at?: string },
+  ): Awaitable<{ id: string; token: string }>;
   revokeToken(actor: Actor, id: string): Awaitable<unknown>;
   deactivatePerson(actor: Actor, id: string): Awaitable<unknown>;
   preassess(input: {
@@ -62,9 +65,17 @@ export interface ServerWorkflow {
     input: DecisionInput,
   ): Awaitable<DecisionView>;
   signDecision(actor: Actor, decisionId: string): Awaitable<DecisionView>;
-  fileAppeal(actor: Actor, submissionId: string, input: { reasons: string; evidence?: unknown }): Awaitable<AppealView>;
+  fileAppeal(
+    actor: Actor,
+    submissionId: string,
+    input: { reasons: string; evidence?: unknown },
+  ): Awaitable<AppealView>;
   openRereview(actor: Actor, modelId: string, reason: string): Awaitable<unknown>;
-  withdrawModel(actor: Actor, modelId: string, input: { version?: string; reason: string }): Awaitable<unknown>;
+  withdrawModel(
+    actor: Actor,
+    modelId: string,
+    input: { version?: string; reason: string },
+  ): Awaitable<unknown>;
   reportIncident(
     actor: Actor,
     input: { model: string; class: string; description: string; discovered_at: string; evidence?: string[] },

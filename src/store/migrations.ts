@@ -247,6 +247,49 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('events_appeal').on('events').column('appeal_id').execute();
     },
   },
+  '0003_log_integration': {
+    async up(db: Kysely<any>) {
+      // Binary data (tiles, bundles, hashes) is stored as base64 text: one portable type on SQLite and PostgreSQL.
+      await db.schema
+        .createTable('log_config')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('origin', 'text', (c) => c.notNull())
+        .addColumn('signer_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('log_tiles')
+        .addColumn('level', 'integer', (c) => c.notNull())
+        .addColumn('idx', 'bigint', (c) => c.notNull())
+        .addColumn('width', 'integer', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('log_tiles_pk', ['level', 'idx'])
+        .execute();
+      await db.schema
+        .createTable('log_bundles')
+        .addColumn('idx', 'bigint', (c) => c.primaryKey())
+        .addColumn('width', 'integer', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('log_integrated')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('compact_range', 'text', (c) => c.notNull())
+        .addColumn('root', 'text', (c) => c.notNull())
+        .execute();
+      await db
+        .insertInto('log_integrated')
+        .values({ id: 1, size: 0, compact_range: '[]', root: '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' })
+        .execute();
+      await db.schema
+        .createTable('log_checkpoints')
+        .addColumn('size', 'bigint', (c) => c.primaryKey())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -201,6 +201,44 @@ export interface LogStateTable {
   next_index: number;
 }
 
+/** 0003: the log's identity: origin (fixed at first start) and Ed25519 signer key (`PRIVATE+KEY+…`). */
+export interface LogConfigTable {
+  id: number;
+  origin: string;
+  signer_key: string;
+  created_at: string;
+}
+
+/** 0003: hash tiles (C2SP tlog-tiles); `data` is base64 of width × 32 bytes; full tiles (256) never change. */
+export interface LogTilesTable {
+  level: number;
+  idx: number;
+  width: number;
+  data: string;
+}
+
+/** 0003: entry bundles; `data` is base64 of the bundle (u16be length ‖ entry, repeated). */
+export interface LogBundlesTable {
+  idx: number;
+  width: number;
+  data: string;
+}
+
+/** 0003: how far integration got: size, compact range (JSON array of base64 hashes) and root (base64). */
+export interface LogIntegratedTable {
+  id: number;
+  size: number;
+  compact_range: string;
+  root: string;
+}
+
+/** 0003: every signed checkpoint (signed note text). */
+export interface LogCheckpointsTable {
+  size: number;
+  note: string;
+  at: string;
+}
+
 export interface IdempotencyTable {
   key: string;
   person_id: string;
@@ -232,6 +270,11 @@ export interface Database {
   events: EventsTable;
   log_entries: LogEntriesTable;
   log_state: LogStateTable;
+  log_config: LogConfigTable;
+  log_tiles: LogTilesTable;
+  log_bundles: LogBundlesTable;
+  log_integrated: LogIntegratedTable;
+  log_checkpoints: LogCheckpointsTable;
   idempotency: IdempotencyTable;
   change_counter: ChangeCounterTable;
 }

@@ -24,7 +24,8 @@ async function withWorkflow<T>(opts: DbOpts, fn: (w: ServerWorkflow) => T | Prom
     return await fn(createWorkflow(store) as ServerWorkflow);
   } catch (e) {
     if (e instanceof ServiceError) {
-      const lines = e.details.length > 0 ? e.details.map((d) => `${d.path ? `${d.path}: ` : ''}${d.message}`) : [];
+      const lines =
+        e.details.length > 0 ? e.details.map((d) => `${d.path ? `${d.path}: ` : ''}${d.message}`) : [];
       process.stderr.write(`greenlight admin: ${e.message}\n${lines.map((l) => `  ${l}\n`).join('')}`);
       throw new ExitCode(e.code === 'internal' ? EXIT_CHECK_FAILED : EXIT_BAD_INPUT);
     }
@@ -40,7 +41,10 @@ function print(opts: DbOpts, value: unknown, text: string): void {
 
 function dbOptions(cmd: Command): Command {
   return cmd
-    .option('--db <url>', 'database: sqlite:PATH or postgres://… (default: DATABASE_URL, else sqlite:greenlight.sqlite)')
+    .option(
+      '--db <url>',
+      'database: sqlite:PATH or postgres://… (default: DATABASE_URL, else sqlite:greenlight.sqlite)',
+    )
     .option('--json', 'print the result as JSON');
 }
 
@@ -76,7 +80,9 @@ export function registerAdminCommands(program: Command): void {
       orgs,
       orgs.length === 0
         ? 'no organisations'
-        : orgs.map((o) => `${o.id}\t${o.jurisdiction}\t${o.verified ? 'verified' : 'unverified'}\t${o.name}`).join('\n'),
+        : orgs
+            .map((o) => `${o.id}\t${o.jurisdiction}\t${o.verified ? 'verified' : 'unverified'}\t${o.name}`)
+            .join('\n'),
     );
   });
 
@@ -109,7 +115,10 @@ export function registerAdminCommands(program: Command): void {
     );
   });
   dbOptions(
-    person.command('deactivate').description('deactivate a person: their tokens stop working').argument('<id>', 'person id'),
+    person
+      .command('deactivate')
+      .description('deactivate a person: their tokens stop working')
+      .argument('<id>', 'person id'),
   ).action(async (id: string, opts: DbOpts) => {
     const result = await withWorkflow(opts, async (w) => w.deactivatePerson(SYSTEM, id));
     print(opts, result ?? { id, active: false }, `person ${id} deactivated`);

@@ -1,5 +1,5 @@
 /** Runs the built CLI (`npm run build` first) as a process and checks stdout, stderr and exit codes. */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,20 @@ function run(...args: string[]): { code: number | null; stdout: string; stderr: 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The same as `run`, without blocking, to run independent commands side by side. */
+function runAsync(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
 function file(name: string, content: string | Uint8Array): string {
   const p = join(dir, name);
   writeFileSync(p, content);
@@ -33,7 +47,8 @@ function expectNoStackTrace(s: string): void {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!existsSync(join(ROOT, 'dist/cli/main.js')))
+    throw new Error('dist/ is missing: run `npm run build` first');
   dir = mkdtempSync(join(tmpdir(), 'greenlight-framework-cli-'));
 });
 
@@ -66,7 +81,10 @@ describe('framework check', () => {
       'bad.yaml',
       example
         .replace('version: "2026.1"', 'version: 2026.10')
-        .replace('max_tier: named_institutions\n          safeguards: [trusted-access, misuse-monitoring, weights', 'max_tier: partners\n          safeguards: [trusted-access, misuse-monitoring, weights')
+        .replace(
+          'max_tier: named_institutions\n          safeguards: [trusted-access, misuse-monitoring, weights',
+          'max_tier: partners\n          safeguards: [trusted-access, misuse-monitoring, weights',
+        )
         .replace('quorum: 2', 'quorum: 0'),
     );
     const r = run('framework', 'check', bad, EXAMPLE);
@@ -97,7 +115,14 @@ describe('framework check', () => {
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
     expect(out).toEqual([
-      { file: EXAMPLE, ok: true, id: 'example-frontier', version: '2026.1', digest: expect.stringMatching(DIGEST), problems: [] },
+      {
+        file: EXAMPLE,
+        ok: true,
+        id: 'example-frontier',
+        version: '2026.1',
+        digest: expect.stringMatching(DIGEST),
+        problems: [],
+      },
       {
         file: bad,
         ok: false,
@@ -145,7 +170,10 @@ describe('framework digest', () => {
     expect(r.stderr).toBe(
       `${bad}:${lineOf(text, 'on_lapse')}:13 review.on_lapse: expected one of deemed_approved, escalate, got the text "later"\n`,
     );
-    expect(run('framework', 'digest', join(dir, 'nope.yaml'))).toMatchObject({ code: 2, stderr: `${join(dir, 'nope.yaml')}: no such file\n` });
+    expect(run('framework', 'digest', join(dir, 'nope.yaml'))).toMatchObject({
+      code: 2,
+      stderr: `${join(dir, 'nope.yaml')}: no such file\n`,
+    });
   });
 });
 
@@ -155,8 +183,19 @@ describe('framework diff', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const out = r.stdout;
-    expect(out).toMatch(/^Changes from example-frontier 2026\.1 to example-frontier 2026\.2\n {2}from sha256:[0-9a-f]{64}\n {2}to {3}sha256:/);
-    const order = ['Metadata', 'Statistics', 'Tiers', 'Safeguards', 'Domain cyber (Cybersecurity)', 'Domain bio', 'Review', 'Incidents'];
+    expect(out).toMatch(
+      /^Changes from example-frontier 2026\.1 to example-frontier 2026\.2\n {2}from sha256:[0-9a-f]{64}\n {2}to {3}sha256:/,
+    );
+    const order = [
+      'Metadata',
+      'Statistics',
+      'Tiers',
+      'Safeguards',
+      'Domain cyber (Cybersecurity)',
+      'Domain bio',
+      'Review',
+      'Incidents',
+    ];
     let last = -1;
     for (const h of order) {
       const i = out.indexOf(`\n${h}`);
@@ -166,7 +205,9 @@ describe('framework diff', () => {
     expect(out).toContain(
       '  Threshold high\n    - Indicator cyber.vuln_discovery moved from above 0.5 to above 0.4 — now triggers at a lower score (stricter)\n',
     );
-    expect(out).toContain('  Threshold critical\n    - Once reached, the model may be released at most to tier "internal"');
+    expect(out).toContain(
+      '  Threshold critical\n    - Once reached, the model may be released at most to tier "internal"',
+    );
     expect(out).toContain('  - 3 reviewers must now sign each decision (was 2)\n');
     expect(out).toMatch(/\n16 changes: 7 stricter, 1 more permissive\n$/);
   });
@@ -175,7 +216,10 @@ describe('framework diff', () => {
     const r = run('framework', 'diff', EXAMPLE, EXAMPLE_JSON);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('\nno differences\n');
-    const withDefault = file('with-default.yaml', example.replace('  interval: wilson', '  interval: wilson\n'));
+    const withDefault = file(
+      'with-default.yaml',
+      example.replace('  interval: wilson', '  interval: wilson\n'),
+    );
     expect(run('framework', 'diff', EXAMPLE, withDefault).stdout).toContain('no differences');
   });
 
@@ -183,7 +227,12 @@ describe('framework diff', () => {
     const r = run('framework', 'diff', '--json', EXAMPLE, V2);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.from).toEqual({ file: EXAMPLE, id: 'example-frontier', version: '2026.1', digest: expect.stringMatching(DIGEST) });
+    expect(out.from).toEqual({
+      file: EXAMPLE,
+      id: 'example-frontier',
+      version: '2026.1',
+      digest: expect.stringMatching(DIGEST),
+    });
     expect(out.to).toMatchObject({ file: V2, version: '2026.2' });
     expect(out.changes).toHaveLength(16);
     expect(out.changes[0]).toEqual({
@@ -215,20 +264,41 @@ describe('garbage never produces a stack trace', () => {
     ['binary-utf8.yaml', '\u0000\u0001\u0002{[}]:::- - - &&& ***\uFFFF\n\t\t\t'],
     ['deep.yaml', '['.repeat(200_000)],
     ['deep.json', '{"a":'.repeat(50_000)],
-    ['bomb.yaml', 'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n'],
+    [
+      'bomb.yaml',
+      'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n',
+    ],
     ['empty.yaml', ''],
     ['numbers.yaml', 'greenlight: 1e999999\nid: .nan\n'],
   ];
 
-  test.each(cases)('%s', (name, content) => {
-    const p = file(name, content);
-    for (const args of [['check', p], ['digest', p], ['diff', p, EXAMPLE]]) {
-      const r = run('framework', ...args);
-      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(args[0] === 'check' ? 1 : 2);
+  test('check, digest and diff on garbage files: one line per problem, exit 1 / 2', async () => {
+    const files = cases.map(([name, content]) => file(name, content));
+    const check = run('framework', 'check', ...files);
+    expect(check.code).toBe(1);
+    expectNoStackTrace(check.stderr);
+    expectNoStackTrace(check.stdout);
+    expect(check.stdout).toBe('');
+    const lines = check.stderr.trim().split('\n');
+    // every file has at least one line, and every line names its file
+    for (const f of files)
+      expect(
+        lines.some((l) => l.startsWith(`${f}:`)),
+        f,
+      ).toBe(true);
+    expect(lines.every((l) => files.some((f) => l.startsWith(`${f}:`)))).toBe(true);
+    const [random, , , deepYaml, deepJson, bomb] = files;
+    const others = await Promise.all([
+      runAsync('framework', 'digest', random!),
+      runAsync('framework', 'digest', deepYaml!),
+      runAsync('framework', 'digest', bomb!),
+      runAsync('framework', 'diff', EXAMPLE, deepJson!),
+    ]);
+    for (const r of others) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
       expect(r.stderr.length).toBeGreaterThan(0);
-      expect(r.stderr.split('\n').every((l) => l === '' || l.startsWith(p))).toBe(true);
       expectNoStackTrace(r.stderr);
-      expectNoStackTrace(r.stdout);
     }
   });
 

@@ -142,7 +142,10 @@ export function registerServeCommand(program: Command): void {
     .description('run the HTTP API (docs at /docs, metrics at /metrics) over a database')
     .option('--port <port>', 'port to listen on (0: any free port)', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--db <url>', 'database: sqlite:PATH or postgres://… (default: DATABASE_URL, else sqlite:greenlight.sqlite)')
+    .option(
+      '--db <url>',
+      'database: sqlite:PATH or postgres://… (default: DATABASE_URL, else sqlite:greenlight.sqlite)',
+    )
     .option('--public-url <url>', 'the URL clients reach the server at (OpenAPI servers, links)')
     .option('--json', 'print {url} as JSON once listening')
     .action(async (opts: { port: string; host: string; db?: string; publicUrl?: string; json?: boolean }) => {

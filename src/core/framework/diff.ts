@@ -15,7 +15,14 @@ import type {
   Tier,
 } from './types.js';
 
-export type ChangeSection = 'metadata' | 'statistics' | 'tiers' | 'safeguards' | 'domains' | 'review' | 'incidents';
+export type ChangeSection =
+  | 'metadata'
+  | 'statistics'
+  | 'tiers'
+  | 'safeguards'
+  | 'domains'
+  | 'review'
+  | 'incidents';
 
 export type ChangeKind =
   | 'metadata_changed'
@@ -139,7 +146,10 @@ function byId<T extends { id: string }>(list: readonly T[]): Map<string, T> {
 }
 
 /** The ids common to both lists, in each list's order; reordered when the orders differ. */
-function reordered(a: readonly string[], b: readonly string[]): { before: string[]; after: string[] } | undefined {
+function reordered(
+  a: readonly string[],
+  b: readonly string[],
+): { before: string[]; after: string[] } | undefined {
   const inB = new Set(b);
   const inA = new Set(a);
   const before = a.filter((x) => inB.has(x));
@@ -415,7 +425,9 @@ function domain(da: Domain, db: Domain, a: Framework, b: Framework, out: Framewo
         effect: 'stricter',
         summary: `New threshold ${q(t.id)} in ${db.title}: ${t.text} It is crossed when ${RULE_WORDS[t.rule]} (${t.indicators
           .map(indicatorWords)
-          .join('; ')}) and then requires at most tier ${q(t.requires.max_tier)}${safeguardWords(t.requires.safeguards)}`,
+          .join(
+            '; ',
+          )}) and then requires at most tier ${q(t.requires.max_tier)}${safeguardWords(t.requires.safeguards)}`,
       });
       continue;
     }
@@ -497,7 +509,8 @@ function threshold(
   indicators(ta, tb, base, name, ctx, out);
   if (ta.requires.max_tier !== tb.requires.max_tier) {
     const order = tierOrder(ta.requires.max_tier, tb.requires.max_tier, a, b);
-    const effect: ChangeEffect | undefined = order === undefined ? undefined : order < 0 ? 'stricter' : 'looser';
+    const effect: ChangeEffect | undefined =
+      order === undefined ? undefined : order < 0 ? 'stricter' : 'looser';
     push(out, {
       ...ctx,
       path: `${base}.requires.max_tier`,
@@ -553,7 +566,8 @@ function indicators(
   const ia = new Map(ta.indicators.map((i) => [i.metric, i]));
   const ib = new Map(tb.indicators.map((i) => [i.metric, i]));
   // One more indicator makes an `any` threshold easier to reach and an `all` threshold harder.
-  const addEffect: ChangeEffect | undefined = tb.rule === 'any' ? 'stricter' : tb.rule === 'all' ? 'looser' : undefined;
+  const addEffect: ChangeEffect | undefined =
+    tb.rule === 'any' ? 'stricter' : tb.rule === 'all' ? 'looser' : undefined;
   const removeEffect: ChangeEffect | undefined =
     tb.rule === 'any' ? 'looser' : tb.rule === 'all' ? 'stricter' : undefined;
   for (const i of tb.indicators) {
@@ -721,15 +735,30 @@ function incidents(a: Framework, b: Framework, out: FrameworkChange[]): void {
 }
 
 function responseWords(i: IncidentClass): string {
-  const tier = i.response.max_tier ? `the model is restricted to at most tier ${q(i.response.max_tier)}` : 'no tier restriction';
+  const tier = i.response.max_tier
+    ? `the model is restricted to at most tier ${q(i.response.max_tier)}`
+    : 'no tier restriction';
   return `${tier}${i.response.rereview ? ' and a re-review is opened' : ''}`;
 }
 
-function incident(ia: IncidentClass, ib: IncidentClass, base: string, a: Framework, b: Framework, out: FrameworkChange[]): void {
+function incident(
+  ia: IncidentClass,
+  ib: IncidentClass,
+  base: string,
+  a: Framework,
+  b: Framework,
+  out: FrameworkChange[],
+): void {
   const ctx = { section: 'incidents' as const, kind: 'incident_changed' as const };
   const name = `Incident class ${q(ib.id)}`;
   if (ia.title !== ib.title) {
-    push(out, { ...ctx, path: `${base}.title`, before: ia.title, after: ib.title, summary: `${name} renamed to ${q(ib.title)} (was ${q(ia.title)})` });
+    push(out, {
+      ...ctx,
+      path: `${base}.title`,
+      before: ia.title,
+      after: ib.title,
+      summary: `${name} renamed to ${q(ib.title)} (was ${q(ia.title)})`,
+    });
   }
   if (ia.definition !== ib.definition) {
     push(out, {
@@ -749,7 +778,11 @@ function incident(ia: IncidentClass, ib: IncidentClass, base: string, a: Framewo
       after: ib.report_within,
       effect: how === 'shorter' ? 'stricter' : how === 'longer' ? 'looser' : undefined,
       summary: `${name} must now be reported within ${formatDuration(ib.report_within)} (was ${formatDuration(ia.report_within)}) — ${
-        how === 'shorter' ? 'less time (stricter)' : how === 'longer' ? 'more time (more permissive)' : 'changed'
+        how === 'shorter'
+          ? 'less time (stricter)'
+          : how === 'longer'
+            ? 'more time (more permissive)'
+            : 'changed'
       }`,
     });
   }
@@ -770,7 +803,9 @@ function incident(ia: IncidentClass, ib: IncidentClass, base: string, a: Framewo
       after: tb ?? null,
       effect,
       summary: `${name}: ${
-        tb === undefined ? 'no longer restricts the model to a tier' : `now restricts the model to at most tier ${q(tb)}`
+        tb === undefined
+          ? 'no longer restricts the model to a tier'
+          : `now restricts the model to at most tier ${q(tb)}`
       } (was ${ta === undefined ? 'no restriction' : `at most ${q(ta)}`})${effectWords(effect)}`,
     });
   }

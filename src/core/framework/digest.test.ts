@@ -74,7 +74,11 @@ describe('digest', () => {
   test('comments, quoting, flow vs block, key order and blank lines do not change it', () => {
     let t = EXAMPLE_YAML.replace(/\s+#.*$/gm, ''); // drop comments
     t = edit(t, 'title: Example Frontier Release Framework', "title: 'Example Frontier Release Framework'");
-    t = edit(t, 'publisher: Example Evaluation Body', 'publisher: "Example Evaluation Body"  # who publishes');
+    t = edit(
+      t,
+      'publisher: Example Evaluation Body',
+      'publisher: "Example Evaluation Body"  # who publishes',
+    );
     t = edit(t, 'effective: 2026-07-01', 'effective: "2026-07-01"');
     t = edit(t, 'version: "2026.1"', "version: '2026.1'");
     t = edit(t, 'quorum: 2', 'quorum: 0x2');
@@ -97,7 +101,9 @@ describe('digest', () => {
 
   test('any change of content changes it', () => {
     expect(parseFramework(edit(EXAMPLE_YAML, 'above: 0.50', 'above: 0.51')).digest).not.toBe(EXAMPLE.digest);
-    expect(parseFramework(edit(EXAMPLE_YAML, 'version: "2026.1"', 'version: "2026.10"')).digest).not.toBe(EXAMPLE.digest);
+    expect(parseFramework(edit(EXAMPLE_YAML, 'version: "2026.1"', 'version: "2026.10"')).digest).not.toBe(
+      EXAMPLE.digest,
+    );
   });
 
   test('property: random key order and formatting never change the digest', () => {

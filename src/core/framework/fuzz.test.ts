@@ -8,8 +8,8 @@ import { stringify } from 'yaml';
 import { digestOf } from '../digest.js';
 import { GreenlightError } from '../errors.js';
 import { parseFramework, validateFrameworkValue } from './load.js';
-import type { Framework } from './types.js';
 import { EXAMPLE_JSON, EXAMPLE_YAML, MINIMAL } from './test-helpers/framework.js';
+import type { Framework } from './types.js';
 
 const FILE = 'fuzz.yaml';
 
@@ -48,10 +48,53 @@ const checkText = (text: string, file: string | undefined = FILE) =>
   checkOutcome(() => parseFramework(text, file === undefined ? {} : { file }), file, true);
 
 const TOKENS = [
-  '&a ', '*a', '*b', '!!binary ', '!!timestamp ', '!local ', '!!str ', '{', '}', '[', ']', ':', ': ', '- ', ',',
-  '\t', '"', "'", '#', '\n', '\r\n', '---\n', '...\n', '? ', '<<: ', '.nan', '.inf', '-.inf', 'NaN', 'Infinity',
-  '1e400', '0x7fffffffffffffffff', '99999999999999999999', '~', 'null', 'yes', '\u0000', '\uFEFF', '\uD800',
-  '%YAML 1.1\n', '%TAG ! tag:x,2000:\n', '|\n', '>-\n', '\\', '\\u12', '__proto__: 1\n', 'constructor: ',
+  '&a ',
+  '*a',
+  '*b',
+  '!!binary ',
+  '!!timestamp ',
+  '!local ',
+  '!!str ',
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  ': ',
+  '- ',
+  ',',
+  '\t',
+  '"',
+  "'",
+  '#',
+  '\n',
+  '\r\n',
+  '---\n',
+  '...\n',
+  '? ',
+  '<<: ',
+  '.nan',
+  '.inf',
+  '-.inf',
+  'NaN',
+  'Infinity',
+  '1e400',
+  '0x7fffffffffffffffff',
+  '99999999999999999999',
+  '~',
+  'null',
+  'yes',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  '%YAML 1.1\n',
+  '%TAG ! tag:x,2000:\n',
+  '|\n',
+  '>-\n',
+  '\\',
+  '\\u12',
+  '__proto__: 1\n',
+  'constructor: ',
 ];
 
 /** Garbage: arbitrary UTF-16 (lone surrogates included) or bytes read as Latin-1. */
@@ -90,15 +133,52 @@ type Seg = string | number;
 
 function paths(v: unknown, prefix: Seg[] = [], out: Seg[][] = []): Seg[][] {
   out.push(prefix);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      paths(x, [...prefix, i], out);
+    });
+  } else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
+  }
   return out;
 }
 
 const NASTY_VALUES: unknown[] = [
-  'NaN', 'Infinity', '-Infinity', '', ' ', 'null', '1e400', '0x1F', '.nan', '~', 'yes', '2026-02-30', '2026.10',
-  'UTC', 'partners', 'any', NaN, Infinity, -Infinity, -0, 0, 1, -1, 0.5, 1e308, 2 ** 53 + 2, 1.5, true, false,
-  null, [], {}, [[]], { days: 1, hours: 1 }, { business_days: 0 },
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '',
+  ' ',
+  'null',
+  '1e400',
+  '0x1F',
+  '.nan',
+  '~',
+  'yes',
+  '2026-02-30',
+  '2026.10',
+  'UTC',
+  'partners',
+  'any',
+  NaN,
+  Infinity,
+  -Infinity,
+  -0,
+  0,
+  1,
+  -1,
+  0.5,
+  1e308,
+  2 ** 53 + 2,
+  1.5,
+  true,
+  false,
+  null,
+  [],
+  {},
+  [[]],
+  { days: 1, hours: 1 },
+  { business_days: 0 },
 ];
 
 type Mutation =
@@ -116,7 +196,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({
     kind: fc.constant('key' as const),
     at: fc.nat(),
-    key: fc.oneof(fc.constantFrom('__proto__', 'constructor', 'x', 'Title', 'above', 'below', 'id'), fc.string()),
+    key: fc.oneof(
+      fc.constantFrom('__proto__', 'constructor', 'x', 'Title', 'above', 'below', 'id'),
+      fc.string(),
+    ),
     value: fc.constantFrom(...NASTY_VALUES),
   }),
 );
@@ -136,7 +219,12 @@ function applyMutation(doc: unknown, m: Mutation): unknown {
   } else {
     const target = parent[last];
     if (target !== null && typeof target === 'object' && !Array.isArray(target)) {
-      Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(target, m.key, {
+        value: m.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   return doc;
@@ -192,7 +280,9 @@ describe('fuzz: the loader only returns a Framework or throws GreenlightError', 
       fc.property(
         fc.oneof(
           fc.string({ unit: 'binary', maxLength: 300 }),
-          fc.array(fc.constantFrom(...TOKENS, 'a', 'b: ', '1', ' ', '  '), { maxLength: 60 }).map((a) => a.join('')),
+          fc
+            .array(fc.constantFrom(...TOKENS, 'a', 'b: ', '1', ' ', '  '), { maxLength: 60 })
+            .map((a) => a.join('')),
         ),
         fc.constantFrom('x.yaml', 'x.json', undefined),
         (text, file) => {
@@ -205,9 +295,12 @@ describe('fuzz: the loader only returns a Framework or throws GreenlightError', 
 
   test('arbitrary JS values', () => {
     fc.assert(
-      fc.property(fc.anything({ maxDepth: 4, withMap: true, withSet: true, withDate: true, withTypedArray: true }), (v) => {
-        checkOutcome(() => validateFrameworkValue(v), undefined, false);
-      }),
+      fc.property(
+        fc.anything({ maxDepth: 4, withMap: true, withSet: true, withDate: true, withTypedArray: true }),
+        (v) => {
+          checkOutcome(() => validateFrameworkValue(v), undefined, false);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

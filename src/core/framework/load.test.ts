@@ -23,7 +23,11 @@ describe('the spec example', () => {
       ['public', 'public'],
     ]);
     expect(f.tiers[0]!.title).toBe("Developer's internal use only");
-    expect(f.safeguards.map((s) => s.id)).toEqual(['trusted-access', 'misuse-monitoring', 'weights-security']);
+    expect(f.safeguards.map((s) => s.id)).toEqual([
+      'trusted-access',
+      'misuse-monitoring',
+      'weights-security',
+    ]);
   });
 
   test('domains and thresholds, with folded text and indicators', () => {
@@ -40,7 +44,10 @@ describe('the spec example', () => {
       { metric: 'cyber.vuln_discovery', direction: 'above', threshold: 0.5 },
       { metric: 'cyber.ctf_professional', direction: 'above', threshold: 0.35 },
     ]);
-    expect(high.requires).toEqual({ max_tier: 'vetted_partners', safeguards: ['trusted-access', 'misuse-monitoring'] });
+    expect(high.requires).toEqual({
+      max_tier: 'vetted_partners',
+      safeguards: ['trusted-access', 'misuse-monitoring'],
+    });
     expect(cyber.thresholds[1]!.requires.max_tier).toBe('named_institutions');
   });
 
@@ -81,6 +88,12 @@ describe('the spec example', () => {
     expect(f.digest).toBe(digestOf(f.document));
     expect(f.digest).toBe(frameworkDigest(f.document));
     expect(f.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // the document is the framework's identity: frozen, so the digest always matches it
+    expect(Object.isFrozen(doc)).toBe(true);
+    expect(Object.isFrozen(doc.tiers)).toBe(true);
+    expect(() => {
+      (doc as { title: string }).title = 'changed';
+    }).toThrow(TypeError);
   });
 
   test('loads from JSON to the same framework', () => {
@@ -108,14 +121,18 @@ describe('defaults', () => {
   test('each statistics key defaults on its own', () => {
     const f = parseFramework(edit(MINIMAL, 'tiers:\n', 'statistics:\n  min_samples: 50\ntiers:\n'));
     expect(f.statistics).toEqual({ confidence: 0.95, min_samples: 50, interval: 'wilson' });
-    const g = parseFramework(edit(MINIMAL, 'tiers:\n', 'statistics: { interval: clt, confidence: 0.9 }\ntiers:\n'));
+    const g = parseFramework(
+      edit(MINIMAL, 'tiers:\n', 'statistics: { interval: clt, confidence: 0.9 }\ntiers:\n'),
+    );
     expect(g.statistics).toEqual({ confidence: 0.9, min_samples: 1, interval: 'clt' });
   });
 
   test('safeguards and incidents may be absent or empty; an incident response may be empty', () => {
     let t = edit(MINIMAL, '          safeguards: [monitoring]\n', '');
     t = edit(t, 'safeguards:\n  - id: monitoring\n    title: Monitoring\n', '');
-    const f = parseFramework(`${t}incidents:\n  - id: leak\n    title: Leak\n    definition: Weights leaked\n    report_within: { minutes: 30 }\n    response: {}\n`);
+    const f = parseFramework(
+      `${t}incidents:\n  - id: leak\n    title: Leak\n    definition: Weights leaked\n    report_within: { minutes: 30 }\n    response: {}\n`,
+    );
     expect(f.safeguards).toEqual([]);
     expect(f.incidents[0]!.response).toEqual({ rereview: false });
     expect(f.incidents[0]!.report_within).toEqual({ unit: 'minutes', amount: 30 });
@@ -149,13 +166,20 @@ describe('formats', () => {
     expect(f.domains[0]!.thresholds[0]!.requires.safeguards).toEqual(['monitoring']);
     const g = parseFramework(
       edit(
-        edit(MINIMAL, '          max_tier: internal\n', '          max_tier: internal\n          safeguards: *sg\n'),
+        edit(
+          MINIMAL,
+          '          max_tier: internal\n',
+          '          max_tier: internal\n          safeguards: *sg\n',
+        ),
         'safeguards: [monitoring]',
         'safeguards: &sg [monitoring]',
       ),
     );
     expect(g.domains[0]!.thresholds[1]!.requires.safeguards).toEqual(['monitoring']);
-    expect((g.document as { domains: Array<{ thresholds: Array<{ requires: unknown }> }> }).domains[0]!.thresholds[1]!.requires).toEqual({
+    expect(
+      (g.document as { domains: Array<{ thresholds: Array<{ requires: unknown }> }> }).domains[0]!
+        .thresholds[1]!.requires,
+    ).toEqual({
       max_tier: 'internal',
       safeguards: ['monitoring'],
     });
@@ -203,7 +227,11 @@ describe('validateFrameworkValue', () => {
     const doc = JSON.parse(EXAMPLE_JSON);
     doc.review.quorum = 0;
     try {
-      validateFrameworkValue(doc, (path) => (path === 'review.quorum' ? { line: 7, column: 3 } : undefined), 'x.json');
+      validateFrameworkValue(
+        doc,
+        (path) => (path === 'review.quorum' ? { line: 7, column: 3 } : undefined),
+        'x.json',
+      );
       expect.unreachable();
     } catch (e) {
       expect((e as GreenlightError).problems).toContainEqual({

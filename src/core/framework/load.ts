@@ -14,7 +14,7 @@ import {
   type SourceRead,
 } from './source.js';
 import type { Framework } from './types.js';
-import { buildFramework, checkFrameworkDocument, type RawProblem } from './validate.js';
+import { buildFramework, checkFrameworkDocument, INVALID, type RawProblem } from './validate.js';
 
 export type { FrameworkFormat, Position } from './source.js';
 
@@ -75,13 +75,29 @@ function finish(read: SourceRead, file: string | undefined): Framework {
     const raw = checkFrameworkDocument(read.value, (path) => read.numberSource(path));
     for (const p of raw) problems.push(locateRaw(p, read, file));
   }
+  if (problems.length === 0 && read.value === INVALID) {
+    problems.push(withPosition({ path: '', message: 'the framework could not be read' }, undefined, file));
+  }
   if (problems.length > 0) throw invalid(file, problems);
-  return buildFramework(read.value, frameworkDigest(read.value));
+  return buildFramework(deepFreeze(read.value), frameworkDigest(read.value));
+}
+
+/** The document as written is the framework's identity: it must not change after its digest is taken. */
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
 }
 
 function located(p: SourceProblem, read: SourceRead, file: string | undefined): Problem {
   const pos =
-    p.offset !== undefined ? read.offsetPosition(p.offset) : p.path !== '' ? nearest(read, p.path, 'value') : undefined;
+    p.offset !== undefined
+      ? read.offsetPosition(p.offset)
+      : p.path !== ''
+        ? nearest(read, p.path, 'value')
+        : undefined;
   return withPosition({ path: p.path, message: p.message }, pos, file);
 }
 

@@ -2,7 +2,15 @@
 import { describe, expect, test } from 'vitest';
 import { formatProblem } from '../errors.js';
 import { parseFramework } from './load.js';
-import { EXAMPLE_YAML, edit, expectProblem, loadError, MINIMAL, positionOf, problemLines } from './test-helpers/framework.js';
+import {
+  EXAMPLE_YAML,
+  edit,
+  expectProblem,
+  loadError,
+  MINIMAL,
+  positionOf,
+  problemLines,
+} from './test-helpers/framework.js';
 
 const withReview = (extra: string) => edit(MINIMAL, 'review:\n', `review:\n${extra}`);
 
@@ -13,7 +21,10 @@ describe('top level', () => {
       'max_tier: named_institutions\n          safeguards: [trusted-access, misuse-monitoring, weights-security]',
       'max_tier: partners\n          safeguards: [trusted-access, misuse-monitoring, weights-security]',
     );
-    const { line, column } = positionOf(t, 'partners\n          safeguards: [trusted-access, misuse-monitoring, weights');
+    const { line, column } = positionOf(
+      t,
+      'partners\n          safeguards: [trusted-access, misuse-monitoring, weights',
+    );
     expect(problemLines(t, { file: 'frameworks/x.yaml' })).toEqual([
       `frameworks/x.yaml:${line}:${column} domains[0].thresholds[1].requires.max_tier: unknown tier "partners" (tiers: internal, named_institutions, vetted_partners, general_api, public)`,
     ]);
@@ -87,7 +98,11 @@ describe('top level', () => {
       at: '3\n',
       message: 'write it in quotes, e.g. version: "3"',
     });
-    expectProblem(edit(MINIMAL, 'version: "1"', 'version: ""'), { path: 'version', at: '""', message: 'must not be empty' });
+    expectProblem(edit(MINIMAL, 'version: "1"', 'version: ""'), {
+      path: 'version',
+      at: '""',
+      message: 'must not be empty',
+    });
   });
 
   test('title and publisher are non-empty text', () => {
@@ -120,7 +135,9 @@ describe('top level', () => {
       message: 'got the number 20260101',
     });
     // 2024 is a leap year, 2100 is not
-    expect(parseFramework(edit(MINIMAL, 'effective: 2026-01-01', 'effective: 2024-02-29')).effective).toBe('2024-02-29');
+    expect(parseFramework(edit(MINIMAL, 'effective: 2026-01-01', 'effective: 2024-02-29')).effective).toBe(
+      '2024-02-29',
+    );
     expectProblem(edit(MINIMAL, 'effective: 2026-01-01', 'effective: "2100-02-29"'), {
       path: 'effective',
       at: '"2100',
@@ -131,7 +148,11 @@ describe('top level', () => {
   test('YAML 1.2 core schema: yes is text and dates are text', () => {
     expectProblem(
       `${MINIMAL}incidents:\n  - id: a\n    title: A\n    definition: A\n    report_within: { days: 1 }\n    response: { rereview: yes }\n`,
-      { path: 'incidents[0].response.rereview', at: 'yes', message: 'expected true or false, got the text "yes"' },
+      {
+        path: 'incidents[0].response.rereview',
+        at: 'yes',
+        message: 'expected true or false, got the text "yes"',
+      },
     );
   });
 
@@ -194,7 +215,8 @@ describe('statistics', () => {
     expectProblem(withStats('  interval: clopper_pearson\n'), {
       path: 'statistics.interval',
       at: 'clopper_pearson',
-      message: 'expected one of wilson, clopper-pearson, clt, got the text "clopper_pearson" (did you mean "clopper-pearson"?)',
+      message:
+        'expected one of wilson, clopper-pearson, clt, got the text "clopper_pearson" (did you mean "clopper-pearson"?)',
     });
   });
 
@@ -217,7 +239,9 @@ describe('tiers', () => {
     let t = edit(MINIMAL, /tiers:\n[\s\S]*?safeguards:\n/.exec(MINIMAL)![0], 'tiers: []\nsafeguards:\n');
     t = t.replace(/max_tier: \w+/g, 'max_tier: x');
     const lines = problemLines(t);
-    expect(lines[0]).toBe(`f.yaml:${positionOf(t, '[]').line}:${positionOf(t, '[]').column} tiers: must list at least one tier`);
+    expect(lines[0]).toBe(
+      `f.yaml:${positionOf(t, '[]').line}:${positionOf(t, '[]').column} tiers: must list at least one tier`,
+    );
   });
 
   test('each tier has id, title and access', () => {
@@ -261,9 +285,21 @@ describe('tiers', () => {
 
 describe('safeguards', () => {
   test('ids are unique and have titles', () => {
-    const t = edit(MINIMAL, '    title: Monitoring\n', '    title: Monitoring\n  - id: monitoring\n    title: Again\n  - id: x\n');
-    expectProblem(t, { path: 'safeguards[1].id', at: ['monitoring', 1], message: 'duplicate safeguard id "monitoring" (already used by safeguards[0])' });
-    expectProblem(t, { path: 'safeguards[2]', at: 'id: x', message: 'missing required key "title" in a safeguard' });
+    const t = edit(
+      MINIMAL,
+      '    title: Monitoring\n',
+      '    title: Monitoring\n  - id: monitoring\n    title: Again\n  - id: x\n',
+    );
+    expectProblem(t, {
+      path: 'safeguards[1].id',
+      at: ['monitoring', 1],
+      message: 'duplicate safeguard id "monitoring" (already used by safeguards[0])',
+    });
+    expectProblem(t, {
+      path: 'safeguards[2]',
+      at: 'id: x',
+      message: 'missing required key "title" in a safeguard',
+    });
   });
 
   test('requires.safeguards name safeguards from the catalogue, once each', () => {
@@ -290,8 +326,12 @@ describe('domains and thresholds', () => {
   test('at least one domain, each with at least one threshold', () => {
     const noDomains = MINIMAL.replace(/domains:\n[\s\S]*?review:/, 'domains: []\nreview:');
     expectProblem(noDomains, { path: 'domains', at: '[]', message: 'must list at least one domain' });
-    const noThresholds = MINIMAL.replace(/    thresholds:\n[\s\S]*?review:/, '    thresholds: []\nreview:');
-    expectProblem(noThresholds, { path: 'domains[0].thresholds', at: '[]', message: 'must list at least one threshold' });
+    const noThresholds = MINIMAL.replace(/ {4}thresholds:\n[\s\S]*?review:/, '    thresholds: []\nreview:');
+    expectProblem(noThresholds, {
+      path: 'domains[0].thresholds',
+      at: '[]',
+      message: 'must list at least one threshold',
+    });
   });
 
   test('domain ids are unique; unresolved is treat_as_crossed | request_evidence', () => {
@@ -319,7 +359,11 @@ describe('domains and thresholds', () => {
 
   test('threshold has id, text, indicators and requires.max_tier', () => {
     const t = edit(MINIMAL, '        text: Critical capability\n', '');
-    expectProblem(t, { path: 'domains[0].thresholds[1]', at: 'id: critical', message: 'missing required key "text" in a threshold' });
+    expectProblem(t, {
+      path: 'domains[0].thresholds[1]',
+      at: 'id: critical',
+      message: 'missing required key "text" in a threshold',
+    });
     const noReq = edit(MINIMAL, '        requires:\n          max_tier: internal\n', '');
     expectProblem(noReq, {
       path: 'domains[0].thresholds[1]',
@@ -335,11 +379,14 @@ describe('domains and thresholds', () => {
   });
 
   test('rule is any | all | majority', () => {
-    expectProblem(edit(MINIMAL, '        text: High capability\n', '        text: High capability\n        rule: most\n'), {
-      path: 'domains[0].thresholds[0].rule',
-      at: 'most',
-      message: 'expected one of any, all, majority, got the text "most"',
-    });
+    expectProblem(
+      edit(MINIMAL, '        text: High capability\n', '        text: High capability\n        rule: most\n'),
+      {
+        path: 'domains[0].thresholds[0].rule',
+        at: 'most',
+        message: 'expected one of any, all, majority, got the text "most"',
+      },
+    );
   });
 
   test('max_tier must not become more open as severity rises', () => {
@@ -401,7 +448,10 @@ describe('indicators', () => {
       at: '1e999',
       message: 'the number 1e999 is too large',
     });
-    expect(parseFramework(at('          - { metric: cyber.a, below: -0.25 }\n')).domains[0]!.thresholds[0]!.indicators[0]).toEqual({
+    expect(
+      parseFramework(at('          - { metric: cyber.a, below: -0.25 }\n')).domains[0]!.thresholds[0]!
+        .indicators[0],
+    ).toEqual({
       metric: 'cyber.a',
       direction: 'below',
       threshold: -0.25,
@@ -414,11 +464,15 @@ describe('indicators', () => {
       at: 'Cyber/A',
       message: 'invalid metric name "Cyber/A"',
     });
-    expectProblem(at('          - { metric: cyber.a, above: 0.5 }\n          - { metric: cyber.a, below: 0.9 }\n'), {
-      path: 'domains[0].thresholds[0].indicators[1].metric',
-      at: ['cyber.a', 1],
-      message: 'metric "cyber.a" is used twice in this threshold (also at domains[0].thresholds[0].indicators[0])',
-    });
+    expectProblem(
+      at('          - { metric: cyber.a, above: 0.5 }\n          - { metric: cyber.a, below: 0.9 }\n'),
+      {
+        path: 'domains[0].thresholds[0].indicators[1].metric',
+        at: ['cyber.a', 1],
+        message:
+          'metric "cyber.a" is used twice in this threshold (also at domains[0].thresholds[0].indicators[0])',
+      },
+    );
   });
 });
 
@@ -448,29 +502,54 @@ describe('review', () => {
       at: 'weeks',
       message: 'unknown unit "weeks"; units: seconds, minutes, hours, days, business_days',
     });
-    expectProblem(d('{ day: 2 }'), { path: 'review.appeal_within.day', at: 'day:', message: 'unknown unit "day" (did you mean "days"?)' });
+    expectProblem(d('{ day: 2 }'), {
+      path: 'review.appeal_within.day',
+      at: 'day:',
+      message: 'unknown unit "day" (did you mean "days"?)',
+    });
     expectProblem(d('{ days: 0 }'), {
       path: 'review.appeal_within.days',
       at: { find: '{ days: 0', skip: 8 },
       message: 'expected a positive whole number of days, got the number 0',
     });
-    expectProblem(d('{ days: 1.5 }'), { path: 'review.appeal_within.days', at: '1.5', message: 'got the number 1.5' });
-    expectProblem(d('{ days: "15" }'), { path: 'review.appeal_within.days', at: '"15"', message: 'got the text "15"' });
+    expectProblem(d('{ days: 1.5 }'), {
+      path: 'review.appeal_within.days',
+      at: '1.5',
+      message: 'got the number 1.5',
+    });
+    expectProblem(d('{ days: "15" }'), {
+      path: 'review.appeal_within.days',
+      at: '"15"',
+      message: 'got the text "15"',
+    });
     expectProblem(d('{}'), { path: 'review.appeal_within', at: '{}', message: 'got an empty mapping' });
     expectProblem(d('15 days'), {
       path: 'review.appeal_within',
       at: '15 days',
-      message: 'expected a duration with exactly one of seconds, minutes, hours, days, business_days, e.g. { days: 15 }, got the text "15 days"',
+      message:
+        'expected a duration with exactly one of seconds, minutes, hours, days, business_days, e.g. { days: 15 }, got the text "15 days"',
     });
-    expectProblem(d('{ days: 99999999 }'), { path: 'review.appeal_within.days', at: '99999999', message: 'is too long (at most 36525' });
+    expectProblem(d('{ days: 99999999 }'), {
+      path: 'review.appeal_within.days',
+      at: '99999999',
+      message: 'is too long (at most 36525',
+    });
     for (const unit of ['seconds', 'minutes', 'hours', 'days', 'business_days']) {
       expect(parseFramework(d(`{ ${unit}: 3 }`)).review.appeal_within).toEqual({ unit, amount: 3 });
     }
   });
 
   test('quorum is an integer ≥ 1', () => {
-    expectProblem(withReview('  quorum: 0\n'), { path: 'review.quorum', at: '0\n', message: 'must be a whole number ≥ 1, got 0' });
-    expectProblem(withReview('  quorum: two\n'), { path: 'review.quorum', at: 'two', message: 'expected a whole number ≥ 1, got the text "two"' });
+    expectProblem(withReview('  quorum: 0\n'), {
+      path: 'review.quorum',
+      at: '0\n',
+      message: 'must be a whole number ≥ 1, got 0',
+    });
+    expectProblem(withReview('  quorum: two\n'), {
+      path: 'review.quorum',
+      at: 'two',
+      message: 'expected a whole number ≥ 1, got the text "two"',
+    });
   });
 
   test('holidays are YYYY-MM-DD dates, each once', () => {
@@ -502,9 +581,14 @@ describe('review', () => {
     expectProblem(withReview('  timezone: America/NewYork\n'), {
       path: 'review.timezone',
       at: 'America/NewYork',
-      message: 'unknown time zone "America/NewYork" (expected an IANA name such as America/New_York, Europe/Paris or UTC)',
+      message:
+        'unknown time zone "America/NewYork" (expected an IANA name such as America/New_York, Europe/Paris or UTC)',
     });
-    expectProblem(withReview('  timezone: "+01:00"\n'), { path: 'review.timezone', at: '"+01:00"', message: 'unknown time zone "+01:00"' });
+    expectProblem(withReview('  timezone: "+01:00"\n'), {
+      path: 'review.timezone',
+      at: '"+01:00"',
+      message: 'unknown time zone "+01:00"',
+    });
     expectProblem(withReview('  timezone: europe/paris\n'), {
       path: 'review.timezone',
       at: 'europe/paris',
@@ -555,21 +639,35 @@ describe('incidents', () => {
 
   test('incident ids are unique; report_within is a duration', () => {
     const t = `${incident(`${full}    response: {}\n`)}  - id: leak\n    title: L\n    definition: D\n    report_within: { hours: -4 }\n    response: {}\n`;
-    expectProblem(t, { path: 'incidents[1].id', at: { find: 'id: leak', nth: 1, skip: 4 }, message: 'duplicate incident id "leak" (already used by incidents[0])' });
-    expectProblem(t, { path: 'incidents[1].report_within.hours', at: '-4', message: 'expected a positive whole number of hours' });
+    expectProblem(t, {
+      path: 'incidents[1].id',
+      at: { find: 'id: leak', nth: 1, skip: 4 },
+      message: 'duplicate incident id "leak" (already used by incidents[0])',
+    });
+    expectProblem(t, {
+      path: 'incidents[1].report_within.hours',
+      at: '-4',
+      message: 'expected a positive whole number of hours',
+    });
   });
 });
 
 describe('YAML and JSON reading', () => {
   test('duplicate keys are errors in YAML', () => {
-    const t = edit(MINIMAL, '  on_lapse: deemed_approved\n', '  on_lapse: deemed_approved\n  on_lapse: escalate\n');
+    const t = edit(
+      MINIMAL,
+      '  on_lapse: deemed_approved\n',
+      '  on_lapse: deemed_approved\n  on_lapse: escalate\n',
+    );
     const first = positionOf(t, 'on_lapse');
     const line = expectProblem(t, {
       path: 'review.on_lapse',
       at: ['on_lapse', 1],
       message: `duplicate key "on_lapse" (first at line ${first.line}, column 3)`,
     });
-    expect(line).toBe(`f.yaml:${first.line + 1}:3 review.on_lapse: duplicate key "on_lapse" (first at line ${first.line}, column 3)`);
+    expect(line).toBe(
+      `f.yaml:${first.line + 1}:3 review.on_lapse: duplicate key "on_lapse" (first at line ${first.line}, column 3)`,
+    );
     // a number key and a quoted key are the same JSON key
     expectProblem(edit(MINIMAL, 'review:\n', 'review:\n  1: a\n  "1": b\n'), {
       path: 'review["1"]',
@@ -580,7 +678,11 @@ describe('YAML and JSON reading', () => {
 
   test('duplicate keys are errors in JSON', () => {
     const json = '{\n  "greenlight": 1,\n  "id": "a",\n  "id": "b"\n}';
-    expectProblem(json, { path: 'id', at: '"id": "b"', message: 'duplicate key "id" (first at line 3, column 3)' }, { file: 'f.json' });
+    expectProblem(
+      json,
+      { path: 'id', at: '"id": "b"', message: 'duplicate key "id" (first at line 3, column 3)' },
+      { file: 'f.json' },
+    );
   });
 
   test('YAML syntax errors are located', () => {
@@ -589,7 +691,9 @@ describe('YAML and JSON reading', () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((l) => /^f\.yaml:\d+:\d+ YAML syntax: /.test(l))).toBe(true);
     expect(problemLines('a: "unterminated\n')).toEqual(['f.yaml:2:1 YAML syntax: Missing closing "quote']);
-    expect(problemLines('\ta: 1\n')).toEqual(['f.yaml:1:1 YAML syntax: tabs are not allowed for indentation; use spaces']);
+    expect(problemLines('\ta: 1\n')).toEqual([
+      'f.yaml:1:1 YAML syntax: tabs are not allowed for indentation; use spaces',
+    ]);
     expect(problemLines('a: 1\n---\nb: 2\n')).toEqual([
       'f.yaml:2:1 YAML syntax: the text holds more than one YAML document (one framework per file)',
     ]);
@@ -597,18 +701,30 @@ describe('YAML and JSON reading', () => {
 
   test('JSON syntax errors are located and JSON-specific', () => {
     const j = (s: string) => problemLines(s, { file: 'f.json' });
-    expect(j('{"greenlight": 1,}')).toEqual(['f.json:1:18 invalid JSON: a trailing comma before "}" is not allowed in JSON']);
-    expect(j('{\n  // note\n  "a": 1}')).toEqual(['f.json:2:3 invalid JSON: comments are not allowed in JSON']);
-    expect(j("{'a': 1}")).toEqual(['f.json:1:2 invalid JSON: keys must be in double quotes, not single quotes']);
+    expect(j('{"greenlight": 1,}')).toEqual([
+      'f.json:1:18 invalid JSON: a trailing comma before "}" is not allowed in JSON',
+    ]);
+    expect(j('{\n  // note\n  "a": 1}')).toEqual([
+      'f.json:2:3 invalid JSON: comments are not allowed in JSON',
+    ]);
+    expect(j("{'a': 1}")).toEqual([
+      'f.json:1:2 invalid JSON: keys must be in double quotes, not single quotes',
+    ]);
     expect(j('{"a": NaN}')).toEqual(['f.json:1:7 invalid JSON: NaN and Infinity are not JSON numbers']);
     expect(j('{"a": 01}')).toEqual(['f.json:1:7 invalid JSON: numbers must not have leading zeros in JSON']);
-    expect(j('{"a": 1} x')).toEqual(['f.json:1:10 invalid JSON: unexpected text after the end of the JSON value']);
-    expect(j('{"a": "x\ny"}')).toEqual(['f.json:1:9 invalid JSON: a line break inside text (missing closing quote, or write \\n)']);
+    expect(j('{"a": 1} x')).toEqual([
+      'f.json:1:10 invalid JSON: unexpected text after the end of the JSON value',
+    ]);
+    expect(j('{"a": "x\ny"}')).toEqual([
+      'f.json:1:9 invalid JSON: a line break inside text (missing closing quote, or write \\n)',
+    ]);
     expect(j('{"a": [1, 2}')).toEqual(['f.json:1:12 invalid JSON: expected "," or "]" in a list, found "}"']);
     expect(j('{"a" 1}')).toEqual(['f.json:1:6 invalid JSON: expected ":" after the key "a", found "1"']);
     expect(j('{"a": "\\x"}')).toEqual(['f.json:1:8 invalid JSON: invalid escape \\x in text']);
     expect(j('')).toEqual(['f.json:1:1 invalid JSON: the text is empty; expected a JSON object']);
-    expect(j('{"a": tru}')).toEqual(['f.json:1:7 invalid JSON: expected a value, found "t" (text must be in double quotes)']);
+    expect(j('{"a": tru}')).toEqual([
+      'f.json:1:7 invalid JSON: expected a value, found "t" (text must be in double quotes)',
+    ]);
     // a file guessed to be JSON from its first character says so
     expect(problemLines('{greenlight: 1}', {})[0]).toContain('read as JSON because the text starts with');
   });
@@ -624,7 +740,11 @@ describe('YAML and JSON reading', () => {
       at: 'aGVsbG8=',
       message: 'unsupported YAML tag !!binary',
     });
-    expectProblem(edit(MINIMAL, 'title: Test framework', 'title: !custom x'), { path: 'title', at: { find: '!custom x', skip: 8 }, message: 'unsupported YAML tag !custom' });
+    expectProblem(edit(MINIMAL, 'title: Test framework', 'title: !custom x'), {
+      path: 'title',
+      at: { find: '!custom x', skip: 8 },
+      message: 'unsupported YAML tag !custom',
+    });
     expect(problemLines(edit(MINIMAL, 'title: Test framework', 'title: !custom x'))).toHaveLength(1);
     expectProblem(edit(MINIMAL, 'title: Test framework', 'title: !!float x'), {
       path: '',
@@ -642,21 +762,40 @@ describe('YAML and JSON reading', () => {
 
   test('alias bombs, cycles and deep nesting end in a located problem', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 8; i++) bomb.push(`${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(10).fill(`*${'abcdefgh'[i - 1]}`).join(', ')}]`);
+    for (let i = 1; i < 8; i++)
+      bomb.push(
+        `${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(10)
+          .fill(`*${'abcdefgh'[i - 1]}`)
+          .join(', ')}]`,
+      );
     const start = Date.now();
     expect(problemLines(`${bomb.join('\n')}\n`)).toEqual([
-      expect.stringMatching(/^f\.yaml:\d+:\d+ the document has too many values \(more than 200000, counting what YAML aliases repeat\)$/),
+      expect.stringMatching(
+        /^f\.yaml:\d+:\d+ the document has too many values \(more than 200000, counting what YAML aliases repeat\)$/,
+      ),
     ]);
     expect(Date.now() - start).toBeLessThan(5000);
-    expect(problemLines('title: &t [a, *t]\n')).toContain('f.yaml:1:15 title[1]: this alias refers to a value that contains it (a cycle)');
-    expect(problemLines(`x: ${'['.repeat(5000)}${']'.repeat(5000)}\n`)[0]).toMatch(/nested too deeply|nested more than 64 levels/);
+    expect(problemLines('title: &t [a, *t]\n')).toContain(
+      'f.yaml:1:15 title[1]: this alias refers to a value that contains it (a cycle)',
+    );
+    expect(problemLines(`x: ${'['.repeat(5000)}${']'.repeat(5000)}\n`)[0]).toMatch(
+      /nested too deeply|nested more than 64 levels/,
+    );
     expect(problemLines(`${'['.repeat(100_000)}`)).toHaveLength(1);
     expect(problemLines(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`, { file: 'f.json' })).toEqual([
       'f.json:1:321 invalid JSON: nested more than 64 levels deep',
     ]);
+    // Very deep YAML is refused before the YAML parser runs (its time grows with depth): by brackets, by "- "
+    // on one line, by indentation.
+    expect(problemLines('['.repeat(1000))).toEqual(['f.yaml:1:129 the document is nested too deeply (at most 64 levels)']);
+    expect(problemLines('- '.repeat(1000))).toEqual(['f.yaml:1:65 the document is nested too deeply (at most 64 levels)']);
     let deep = 'a:\n';
-    for (let i = 1; i < 2000; i++) deep += `${' '.repeat(i)}a:\n`;
-    expect(problemLines(deep).join('\n')).toMatch(/nested/);
+    for (let i = 1; i < 300; i++) deep += `${' '.repeat(i)}a:\n`;
+    expect(problemLines(deep)).toEqual([
+      'f.yaml:202:201 the document is nested too deeply (at most 64 levels): indented more than 200 columns',
+    ]);
+    // brackets inside quoted text do not count
+    expect(problemLines(`title: "${'['.repeat(1000)}"\n`)[0]).toMatch(/missing required key/);
   });
 
   test('too large a text is refused before parsing', () => {

@@ -112,7 +112,9 @@ export function readSource(text: string, format: FrameworkFormat, guessed = fals
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
     const r = new JsonReader(text).read();
     if ('error' in r) {
-      const hint = guessed ? ' (read as JSON because the text starts with "{" or "["; name the file .yaml to read it as YAML)' : '';
+      const hint = guessed
+        ? ' (read as JSON because the text starts with "{" or "["; name the file .yaml to read it as YAML)'
+        : '';
       problems.push({ path: '', message: `invalid JSON: ${r.error}${hint}`, offset: r.offset });
       fatal = true;
     } else {
@@ -140,7 +142,8 @@ export function readSource(text: string, format: FrameworkFormat, guessed = fals
     problems,
     fatal,
     position(path, part) {
-      const off = (part === 'key' ? keyAt.get(path) : undefined) ?? valueAt.get(path) ?? (path === '' ? 0 : undefined);
+      const off =
+        (part === 'key' ? keyAt.get(path) : undefined) ?? valueAt.get(path) ?? (path === '' ? 0 : undefined);
       return off === undefined ? undefined : linePos(off);
     },
     numberSource: (path) => numberAt.get(path),
@@ -162,13 +165,18 @@ export function readValue(input: unknown): SourceRead {
       return { kind: 'scalar', value: v };
     }
     if (typeof v !== 'object') {
-      problems.push({ path, message: `${v === undefined ? 'undefined' : `a ${typeof v}`} is not a JSON value` });
+      problems.push({
+        path,
+        message: `${v === undefined ? 'undefined' : `a ${typeof v}`} is not a JSON value`,
+      });
       return { kind: 'invalid' };
     }
     if (depth >= MAX_DEPTH || stack.has(v)) {
       problems.push({
         path,
-        message: stack.has(v) ? 'the value contains itself (a cycle)' : `nested more than ${MAX_DEPTH} levels deep`,
+        message: stack.has(v)
+          ? 'the value contains itself (a cycle)'
+          : `nested more than ${MAX_DEPTH} levels deep`,
       });
       return { kind: 'invalid' };
     }
@@ -176,12 +184,16 @@ export function readValue(input: unknown): SourceRead {
     try {
       if (Array.isArray(v)) {
         const items: LNode[] = [];
-        for (let i = 0; i < v.length && !tooMany; i++) items.push(walk(v[i], joinPath(path, i), depth + 1, stack));
+        for (let i = 0; i < v.length && !tooMany; i++)
+          items.push(walk(v[i], joinPath(path, i), depth + 1, stack));
         return { kind: 'seq', items };
       }
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) {
-        problems.push({ path, message: `a ${proto?.constructor?.name ?? 'non-plain'} object is not a JSON value` });
+        problems.push({
+          path,
+          message: `a ${proto?.constructor?.name ?? 'non-plain'} object is not a JSON value`,
+        });
         return { kind: 'invalid' };
       }
       const entries: LEntry[] = [];
@@ -199,7 +211,11 @@ export function readValue(input: unknown): SourceRead {
   const tree = walk(input, '', 0, new Set());
   const none = new Map();
   const m = tooMany
-    ? { value: INVALID, problems: [{ path: '', message: `too many values (more than ${MAX_NODES})` }], fatal: true }
+    ? {
+        value: INVALID,
+        problems: [{ path: '', message: `too many values (more than ${MAX_NODES})` }],
+        fatal: true,
+      }
     : materialize(tree, (o) => ({ line: 1, column: o + 1 }), none, none, none);
   return {
     value: m.value,
@@ -228,7 +244,8 @@ function readYaml(
     const deep = tooDeep(text);
     if (deep !== undefined) {
       lines.addNewLine(0);
-      for (let i = text.indexOf('\n'); i !== -1 && i < deep.offset; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+      for (let i = text.indexOf('\n'); i !== -1 && i < deep.offset; i = text.indexOf('\n', i + 1))
+        lines.addNewLine(i + 1);
       return { problems: [{ path: '', message: deep.message, offset: deep.offset }], fatal: true };
     }
     doc = parseDocument(text, {
@@ -244,7 +261,10 @@ function readYaml(
       lineCounter: lines,
     });
   } catch (e) {
-    return { problems: [{ path: '', message: `cannot read the YAML: ${errorText(e)}`, offset: 0 }], fatal: true };
+    return {
+      problems: [{ path: '', message: `cannot read the YAML: ${errorText(e)}`, offset: 0 }],
+      fatal: true,
+    };
   }
 
   const seen = new Set<string>();
@@ -258,7 +278,11 @@ function readYaml(
     if (seen.has(key)) continue;
     seen.add(key);
     if (problems.length < MAX_SYNTAX_PROBLEMS) {
-      problems.push({ path: '', message: `YAML syntax: ${yamlMessage(err.code, err.message)}`, offset: err.pos[0] });
+      problems.push({
+        path: '',
+        message: `YAML syntax: ${yamlMessage(err.code, err.message)}`,
+        offset: err.pos[0],
+      });
     }
   }
   if (exhausted) {
@@ -316,7 +340,11 @@ function readYaml(
         if (typeof v === 'number' && n.range) out.source = text.slice(n.range[0], n.range[1]);
         return out;
       }
-      problems.push({ path, message: 'unsupported value (only text, numbers, true/false and null)', offset: start });
+      problems.push({
+        path,
+        message: 'unsupported value (only text, numbers, true/false and null)',
+        offset: start,
+      });
       return { kind: 'invalid', start };
     }
     if (isSeq(node)) {
@@ -359,7 +387,10 @@ function readYaml(
     if (isScalar(k)) {
       const tag = (k as { tag?: string }).tag;
       const v = k.value;
-      if ((tag === undefined || CORE_TAGS.has(tag)) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null)) {
+      if (
+        (tag === undefined || CORE_TAGS.has(tag)) &&
+        (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null)
+      ) {
         return String(v);
       }
     }
@@ -417,7 +448,10 @@ function tooDeep(text: string): { offset: number; message: string } | undefined 
         break;
       case 'space':
         if (lineStart && flow === 0 && tok.length > MAX_BLOCK_INDENT && /^ +$/.test(tok)) {
-          return { offset: start + MAX_BLOCK_INDENT, message: `${message}: indented more than ${MAX_BLOCK_INDENT} columns` };
+          return {
+            offset: start + MAX_BLOCK_INDENT,
+            message: `${message}: indented more than ${MAX_BLOCK_INDENT} columns`,
+          };
         }
         break;
     }
@@ -473,7 +507,11 @@ function materialize(
         return INVALID;
       case 'alias':
         if (onPath.has(node.target)) {
-          problems.push({ path, message: 'this alias refers to a value that contains it (a cycle)', offset: start });
+          problems.push({
+            path,
+            message: 'this alias refers to a value that contains it (a cycle)',
+            offset: start,
+          });
           return INVALID;
         }
         return build(node.target, path, depth, start);
@@ -512,15 +550,27 @@ function materialize(
           const childPath = joinPath(path, e.key);
           if (first.has(e.key)) {
             const f = first.get(e.key);
-            const where = f === undefined ? '' : (({ line, column }) => ` (first at line ${line}, column ${column})`)(linePos(f));
-            problems.push({ path: childPath, message: `duplicate key ${JSON.stringify(e.key)}${where}`, offset: e.keyStart });
+            const where =
+              f === undefined
+                ? ''
+                : (({ line, column }) => ` (first at line ${line}, column ${column})`)(linePos(f));
+            problems.push({
+              path: childPath,
+              message: `duplicate key ${JSON.stringify(e.key)}${where}`,
+              offset: e.keyStart,
+            });
             continue;
           }
           first.set(e.key, e.keyStart);
           if (e.keyStart !== undefined) keyAt.set(childPath, e.keyStart);
           const v = build(e.value, childPath, depth + 1, undefined);
           if (e.key === '__proto__') {
-            Object.defineProperty(out, e.key, { value: v, enumerable: true, writable: true, configurable: true });
+            Object.defineProperty(out, e.key, {
+              value: v,
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
           } else {
             out[e.key] = v;
           }
@@ -587,7 +637,8 @@ class JsonReader {
     for (;;) {
       const c = s.charCodeAt(this.i);
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.i++;
-      else if (c === 0x2f && (s[this.i + 1] === '/' || s[this.i + 1] === '*')) this.fail('comments are not allowed in JSON');
+      else if (c === 0x2f && (s[this.i + 1] === '/' || s[this.i + 1] === '*'))
+        this.fail('comments are not allowed in JSON');
       else return;
     }
   }
@@ -596,7 +647,9 @@ class JsonReader {
     if (this.i >= this.s.length) return 'the end of the text';
     const cp = this.s.codePointAt(this.i)!;
     const ch = String.fromCodePoint(cp);
-    return cp < 0x20 || cp === 0x7f ? `the control character U+${cp.toString(16).padStart(4, '0')}` : `"${ch}"`;
+    return cp < 0x20 || cp === 0x7f
+      ? `the control character U+${cp.toString(16).padStart(4, '0')}`
+      : `"${ch}"`;
   }
 
   private value(depth: number): LNode {
@@ -623,7 +676,9 @@ class JsonReader {
         if (this.s.startsWith('NaN', this.i) || this.s.startsWith('Infinity', this.i)) {
           return this.fail('NaN and Infinity are not JSON numbers');
         }
-        return this.fail(`expected a value (object, list, text in double quotes, number, true, false or null), found ${this.describeHere()}`);
+        return this.fail(
+          `expected a value (object, list, text in double quotes, number, true, false or null), found ${this.describeHere()}`,
+        );
       }
     }
   }
@@ -668,7 +723,9 @@ class JsonReader {
       }
       if (c < 0x20) {
         this.fail(
-          c === 0x0a ? 'a line break inside text (missing closing quote, or write \\n)' : 'a control character inside text (escape it, e.g. \\t)',
+          c === 0x0a
+            ? 'a line break inside text (missing closing quote, or write \\n)'
+            : 'a control character inside text (escape it, e.g. \\t)',
         );
       }
       if (c !== 0x5c) {
@@ -761,7 +818,8 @@ class JsonReader {
       const keyStart = this.i;
       const key = this.string();
       this.ws();
-      if (this.s[this.i] !== ':') this.fail(`expected ":" after the key ${JSON.stringify(key)}, found ${this.describeHere()}`);
+      if (this.s[this.i] !== ':')
+        this.fail(`expected ":" after the key ${JSON.stringify(key)}, found ${this.describeHere()}`);
       this.i++;
       this.ws();
       node.entries.push({ key, keyStart, value: this.value(depth + 1) });

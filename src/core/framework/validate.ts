@@ -42,7 +42,13 @@ export const INTERVALS: readonly IntervalMethod[] = ['wilson', 'clopper-pearson'
 export const RULES: readonly ThresholdRule[] = ['any', 'all', 'majority'];
 export const UNRESOLVED: readonly UnresolvedPolicy[] = ['treat_as_crossed', 'request_evidence'];
 export const ON_LAPSE: readonly ReviewRules['on_lapse'][] = ['deemed_approved', 'escalate'];
-export const DURATION_UNITS: readonly DurationUnit[] = ['seconds', 'minutes', 'hours', 'days', 'business_days'];
+export const DURATION_UNITS: readonly DurationUnit[] = [
+  'seconds',
+  'minutes',
+  'hours',
+  'days',
+  'business_days',
+];
 
 /** Upper bounds on durations (about 100 years) so that every clock stays a valid date. */
 export const DURATION_MAX: Readonly<Record<DurationUnit, number>> = {
@@ -53,7 +59,11 @@ export const DURATION_MAX: Readonly<Record<DurationUnit, number>> = {
   business_days: 26_100,
 };
 
-export const STATISTICS_DEFAULTS: Readonly<Statistics> = { confidence: 0.95, min_samples: 1, interval: 'wilson' };
+export const STATISTICS_DEFAULTS: Readonly<Statistics> = {
+  confidence: 0.95,
+  min_samples: 1,
+  interval: 'wilson',
+};
 
 const ROOT_KEYS = [
   'greenlight',
@@ -69,7 +79,17 @@ const ROOT_KEYS = [
   'review',
   'incidents',
 ] as const;
-const ROOT_REQUIRED = ['greenlight', 'id', 'version', 'title', 'publisher', 'effective', 'tiers', 'domains', 'review'];
+const ROOT_REQUIRED = [
+  'greenlight',
+  'id',
+  'version',
+  'title',
+  'publisher',
+  'effective',
+  'tiers',
+  'domains',
+  'review',
+];
 const STATISTICS_KEYS = ['confidence', 'min_samples', 'interval'];
 const TIER_KEYS = ['id', 'title', 'access'];
 const SAFEGUARD_KEYS = ['id', 'title'];
@@ -119,7 +139,9 @@ export function buildFramework(doc: unknown, digest: string): Framework {
       min_samples: (stats.min_samples as number | undefined) ?? STATISTICS_DEFAULTS.min_samples,
       interval: (stats.interval as IntervalMethod | undefined) ?? STATISTICS_DEFAULTS.interval,
     },
-    tiers: list(d.tiers).map((t): Tier => ({ id: str(t.id), access: t.access as AccessKind, title: str(t.title) })),
+    tiers: list(d.tiers).map(
+      (t): Tier => ({ id: str(t.id), access: t.access as AccessKind, title: str(t.title) }),
+    ),
     safeguards: list(d.safeguards).map((s) => ({ id: str(s.id), title: str(s.title) })),
     domains: list(d.domains).map(
       (dom): Domain => ({
@@ -134,7 +156,7 @@ export function buildFramework(doc: unknown, digest: string): Framework {
             rule: (t.rule as ThresholdRule | undefined) ?? 'any',
             indicators: list(t.indicators).map(
               (i): Indicator =>
-                'above' in i
+                Object.hasOwn(i, 'above')
                   ? { metric: str(i.metric), direction: 'above', threshold: i.above as number }
                   : { metric: str(i.metric), direction: 'below', threshold: i.below as number },
             ),
@@ -181,7 +203,9 @@ export function describe(v: unknown): string {
   if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : 'a list';
   switch (typeof v) {
     case 'string':
-      return v === '' ? 'empty text ""' : `the text ${JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v)}`;
+      return v === ''
+        ? 'empty text ""'
+        : `the text ${JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v)}`;
     case 'number':
       return `the number ${v}`;
     case 'boolean':
@@ -284,7 +308,13 @@ class Checker {
   }
 
   /** A mapping with only `allowed` keys, all of `required` present. Returns it, or undefined after a problem. */
-  obj(v: unknown, path: string, what: string, allowed: readonly string[], required: readonly string[]): Obj | undefined {
+  obj(
+    v: unknown,
+    path: string,
+    what: string,
+    allowed: readonly string[],
+    required: readonly string[],
+  ): Obj | undefined {
     if (v === INVALID) return undefined;
     if (!isObj(v)) {
       this.add(path, `expected ${what} (a mapping of keys to values), got ${describe(v)}`);
@@ -464,7 +494,10 @@ class Checker {
     if (!this.tiersKnown) return undefined;
     const index = this.tierIndex.get(v);
     if (index === undefined) {
-      this.add(path, `unknown tier ${JSON.stringify(v)} (tiers: ${this.tierIds.join(', ') || 'none defined'})`);
+      this.add(
+        path,
+        `unknown tier ${JSON.stringify(v)} (tiers: ${this.tierIds.join(', ') || 'none defined'})`,
+      );
       return undefined;
     }
     return { index, id: v };
@@ -482,7 +515,8 @@ class Checker {
         return;
       }
       const j = seen.get(s);
-      if (j !== undefined) this.add(p, `safeguard ${JSON.stringify(s)} is listed twice (also at ${path}[${j}])`);
+      if (j !== undefined)
+        this.add(p, `safeguard ${JSON.stringify(s)} is listed twice (also at ${path}[${j}])`);
       else seen.set(s, i);
       if (this.safeguardsKnown && !this.safeguardSet.has(s)) {
         this.add(
@@ -538,7 +572,10 @@ class Checker {
       const src = this.sourceText?.('version')?.trim();
       const written = src && /^[0-9.eE+-]+$/.test(src) ? src : String(v);
       const misread = written !== String(v) ? ` (unquoted, ${written} is read as the number ${v})` : '';
-      this.add('version', `must be text, not a number: write it in quotes, e.g. version: "${written}"${misread}`);
+      this.add(
+        'version',
+        `must be text, not a number: write it in quotes, e.g. version: "${written}"${misread}`,
+      );
       return;
     }
     this.add('version', `expected text such as "2026.1", got ${describe(v)}`);
@@ -626,7 +663,10 @@ class Checker {
       const path = joinPath('domains', i);
       const o = this.obj(dv, path, 'a domain', DOMAIN_KEYS, DOMAIN_REQUIRED);
       if (!o) return;
-      ids.push({ id: own(o, 'id') ? this.id(o.id, joinPath(path, 'id'), 'domain id') : undefined, path: joinPath(path, 'id') });
+      ids.push({
+        id: own(o, 'id') ? this.id(o.id, joinPath(path, 'id'), 'domain id') : undefined,
+        path: joinPath(path, 'id'),
+      });
       if (own(o, 'title')) this.text(o.title, joinPath(path, 'title'));
       if (own(o, 'unresolved')) this.oneOf(o.unresolved, joinPath(path, 'unresolved'), UNRESOLVED);
       if (own(o, 'thresholds')) this.thresholds(o.thresholds, joinPath(path, 'thresholds'));
@@ -679,7 +719,9 @@ class Checker {
       const path = joinPath(listPath, i);
       const o = this.obj(iv, path, 'an indicator', INDICATOR_KEYS, ['metric']);
       if (!o) return;
-      const metric = own(o, 'metric') ? this.id(o.metric, joinPath(path, 'metric'), 'metric name') : undefined;
+      const metric = own(o, 'metric')
+        ? this.id(o.metric, joinPath(path, 'metric'), 'metric name')
+        : undefined;
       metrics.push({ id: metric, path: joinPath(path, 'metric') });
       const hasAbove = own(o, 'above');
       const hasBelow = own(o, 'below');
@@ -702,7 +744,11 @@ class Checker {
       if (id === undefined) return;
       const j = seen.get(id);
       if (j === undefined) seen.set(id, i);
-      else this.add(path, `metric ${JSON.stringify(id)} is used twice in this threshold (also at ${listPath}[${j}])`);
+      else
+        this.add(
+          path,
+          `metric ${JSON.stringify(id)} is used twice in this threshold (also at ${listPath}[${j}])`,
+        );
     });
   }
 

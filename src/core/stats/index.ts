@@ -2,5 +2,5 @@
 export { countsInterval } from './binomial.js';
 export { aggregateInterval, momentsInterval } from './moments.js';
 export { zForConfidence } from './normal.js';
-export { type SamplesNeededInput, samplesNeeded } from './samples-needed.js';
+export { samplesNeeded } from './samples-needed.js';
 export type { EstimateMethod, IntervalResult } from './types.js';

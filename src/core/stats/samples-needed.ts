@@ -37,43 +37,46 @@ export function samplesNeeded(a: SamplesNeededInput): number | null {
 }
 
 /**
- * The smallest positive integer m with zSigma/√m < gap, as evaluated in doubles (zSigma ≥ 0, gap > 0).
- * The left side is non-increasing in m (√ and ÷ are correctly rounded, hence monotone), so a first guess from
- * the closed form (zσ/gap)², off by a few units at most, is walked to the exact boundary.
+ * The smallest positive integer m with zSigma/√m < gap, as evaluated in doubles (zSigma ≥ 0, gap > 0), or null
+ * when no finite double satisfies it.
+ *
+ * The left side is non-increasing in m (√ and ÷ are correctly rounded, hence monotone), so this is a binary
+ * search over the integer-valued doubles ≥ 1 in order (every integer up to 2^53, then every double, all of
+ * which are integers). A closed-form guess walked one step at a time would not do: with subnormal operands the
+ * quotient is so coarsely rounded that the inequality can stay false across billions of consecutive m.
  */
 export function smallestSampleSize(zSigma: number, gap: number): number | null {
-  if (zSigma === 0) return 1;
   const holds = (m: number): boolean => zSigma / Math.sqrt(m) < gap;
-  const ratio = zSigma / gap;
-  const square = ratio * ratio;
-  let m = Number.isFinite(square) ? Math.floor(square) + 1 : Number.MAX_VALUE;
-  if (holds(m)) {
-    while (m > 1 && holds(previousInteger(m))) m = previousInteger(m);
-    return m;
+  if (holds(1)) return 1;
+  if (!holds(Number.MAX_VALUE)) return null;
+  let lo = 1n; // holds(fromKey(lo)) is false
+  let hi = toKey(Number.MAX_VALUE); // holds(fromKey(hi)) is true
+  while (hi - lo > 1n) {
+    const mid = (lo + hi) / 2n;
+    if (holds(fromKey(mid))) hi = mid;
+    else lo = mid;
   }
-  while (!holds(m)) {
-    m = nextInteger(m);
-    if (m === Infinity) return null;
-  }
-  return m;
+  return fromKey(hi);
 }
 
+// Integer-valued doubles ≥ 1 numbered in order: m itself up to 2^53, then 2^53 + (how many doubles above 2^53).
 const TWO_53 = 2 ** 53;
+const TWO_53_KEY = BigInt(TWO_53);
 const bits = new DataView(new ArrayBuffer(8));
 
-/** The adjacent double above (`step` 1) or below (`step` −1) a positive finite double. */
-function adjacentDouble(x: number, step: 1n | -1n): number {
+function bitsOf(x: number): bigint {
   bits.setFloat64(0, x);
-  bits.setBigUint64(0, bits.getBigUint64(0) + step);
+  return bits.getBigUint64(0);
+}
+
+const TWO_53_BITS = bitsOf(TWO_53);
+
+function toKey(m: number): bigint {
+  return m <= TWO_53 ? BigInt(m) : TWO_53_KEY + (bitsOf(m) - TWO_53_BITS);
+}
+
+function fromKey(key: bigint): number {
+  if (key <= TWO_53_KEY) return Number(key);
+  bits.setBigUint64(0, TWO_53_BITS + (key - TWO_53_KEY));
   return bits.getFloat64(0);
-}
-
-/** The next integer-valued double above m (m a positive integer-valued double). */
-function nextInteger(m: number): number {
-  return m < TWO_53 ? m + 1 : adjacentDouble(m, 1n);
-}
-
-/** The previous integer-valued double below m (m an integer-valued double ≥ 2). */
-function previousInteger(m: number): number {
-  return m <= TWO_53 ? m - 1 : adjacentDouble(m, -1n);
 }

@@ -7,14 +7,19 @@ import { createWorkflow, type Workflow } from '../../workflow/index.js';
 import { type BuildServerOptions, buildServer } from '../app.js';
 
 const root = new URL('../../../', import.meta.url);
-export const FRAMEWORK_YAML = readFileSync(new URL('examples/frameworks/example-frontier-2026.1.yaml', root), 'utf8');
+export const FRAMEWORK_YAML = readFileSync(
+  new URL('examples/frameworks/example-frontier-2026.1.yaml', root),
+  'utf8',
+);
 export const FRAMEWORK_V2_YAML = readFileSync(
   new URL('examples/frameworks/example-frontier-2026.2.yaml', root),
   'utf8',
 );
 export const FRAMEWORK = { id: 'example-frontier', version: '2026.1' };
 /** Evidence for larkspur-ai/atlas-3 that the framework approves. */
-export const EVIDENCE = JSON.parse(readFileSync(new URL('examples/evidence/01-approve.json', root), 'utf8')) as {
+export const EVIDENCE = JSON.parse(
+  readFileSync(new URL('examples/evidence/01-approve.json', root), 'utf8'),
+) as {
   model: { id: string; version: string };
   evaluations: unknown[];
 };

@@ -119,9 +119,17 @@ export function expectProblem(
   const match = problems.find(
     (p: Problem) =>
       p.path === expected.path &&
-      (typeof expected.message === 'string' ? p.message.includes(expected.message) : expected.message.test(p.message)),
+      (typeof expected.message === 'string'
+        ? p.message.includes(expected.message)
+        : expected.message.test(p.message)),
   );
-  expect(match, `no problem at ${expected.path} matching ${expected.message}; got:\n${problems.map(formatProblem).join('\n')}`).toBeDefined();
-  expect({ file: match!.file, line: match!.line, column: match!.column }).toEqual({ file: opts.file, ...pos });
+  expect(
+    match,
+    `no problem at ${expected.path} matching ${expected.message}; got:\n${problems.map(formatProblem).join('\n')}`,
+  ).toBeDefined();
+  expect({ file: match!.file, line: match!.line, column: match!.column }).toEqual({
+    file: opts.file,
+    ...pos,
+  });
   return formatProblem(match!);
 }

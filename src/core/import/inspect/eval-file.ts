@@ -12,7 +12,7 @@ import {
   type SampleSource,
   toRow,
 } from './log.js';
-import { ZipReader } from './zip.js';
+import { printable, ZipReader } from './zip.js';
 
 /** `samples/{id}_epoch_{n}.json` (monolith) or `samples/{id}_epoch_{n}/sample.json` (chunked layout). */
 const SAMPLE_MEMBER = /^samples\/[^/]+\.json$|^samples\/[^/]+\/sample\.json$/;
@@ -28,7 +28,7 @@ export function importInspectEval(bytes: Uint8Array, opts: ImportOptions): Impor
 
   const parse = (member: string, sel: Sel, requireObject: boolean): unknown => {
     const parser = new JsonStreamParser(sel, {
-      where: `${file}: ${member}`,
+      where: `${file}: ${printable(member)}`,
       maxDepth: limits.maxDepth,
       requireObject,
     });
@@ -38,7 +38,7 @@ export function importInspectEval(bytes: Uint8Array, opts: ImportOptions): Impor
     return value;
   };
   const parseRows = (member: string, rows: RowSet): void => {
-    const where = `${file}: ${member}`;
+    const where = `${file}: ${printable(member)}`;
     const value = parse(
       member,
       arr(ROW_SEL, (v) => rows.add(toRow(v, where))),
@@ -86,7 +86,8 @@ export function importInspectEval(bytes: Uint8Array, opts: ImportOptions): Impor
   const sampleMembers = [...zip.entries.keys()].filter((name) => SAMPLE_MEMBER.test(name));
   if (rows.size < sampleMembers.length) {
     source = 'samples';
-    for (const member of sampleMembers) rows.add(toRow(parse(member, ROW_SEL, true), `${file}: ${member}`));
+    for (const member of sampleMembers)
+      rows.add(toRow(parse(member, ROW_SEL, true), `${file}: ${printable(member)}`));
   }
   let reductions: unknown;
   if (rows.size === 0 && zip.has('reductions.json'))

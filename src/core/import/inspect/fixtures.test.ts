@@ -4,8 +4,8 @@
  * node:zlib + JSON.parse below), never from this importer's output.
  */
 import { describe, expect, test } from 'vitest';
-import { validateEvidence } from '../../evidence/validate.js';
 import type { Evaluation, PerSampleEvaluation } from '../../evidence/types.js';
+import { validateEvidence } from '../../evidence/validate.js';
 import type { ImportResult } from '../types.js';
 import { importInspectEval } from './index.js';
 import { caught, FIXTURES, fixture, importAny, importJson, options } from './test-helpers/fixtures.js';
@@ -27,7 +27,11 @@ function values(e: PerSampleEvaluation): [string | number, number | undefined, n
 function expectedFromSummaries(bytes: Uint8Array, member: string, scorer: string): Map<string, number> {
   const letters: Record<string, number> = { C: 1, I: 0, P: 0.5, N: 0 };
   const out = new Map<string, number>();
-  for (const s of JSON.parse(memberText(bytes, member)) as { id: unknown; epoch: number; scores: Record<string, { value: unknown }> }[]) {
+  for (const s of JSON.parse(memberText(bytes, member)) as {
+    id: unknown;
+    epoch: number;
+    scores: Record<string, { value: unknown }>;
+  }[]) {
     const v = s.scores[scorer]!.value;
     out.set(`${String(s.id)}/${s.epoch}`, typeof v === 'string' ? letters[v]! : Number(v));
   }
@@ -39,7 +43,7 @@ describe('Inspect fixtures', () => {
     const e = caught(() => importInspectEval(fixture(FIXTURES.logStreaming), options(FIXTURES.logStreaming)));
     expect(e.code).toBe('not_comparable');
     expect(e.message).toBe(
-      'log_streaming.eval: not comparable: limit 2 selects 2 of the 100 dataset samples (allow incomplete logs to import it anyway)',
+      'log_streaming.eval is not comparable: limit 2 selects 2 of the 100 dataset samples; pass --allow-incomplete to import it anyway',
     );
   });
 
@@ -54,7 +58,9 @@ describe('Inspect fixtures', () => {
       [2, 2, 1],
     ]);
     // Mean over epochs equals Inspect's own reductions.json (0.5 and 1.0).
-    const red = JSON.parse(memberText(bytes, 'reductions.json')) as { samples: { sample_id: number; value: number }[] }[];
+    const red = JSON.parse(memberText(bytes, 'reductions.json')) as {
+      samples: { sample_id: number; value: number }[];
+    }[];
     for (const { sample_id, value } of red[0]!.samples) {
       const mine = e.samples.filter((s) => s.id === sample_id).map((s) => Number(s.value));
       expect(mine.reduce((a, b) => a + b, 0) / mine.length).toBeCloseTo(value, 12);
@@ -167,7 +173,10 @@ describe('Inspect fixtures', () => {
     expect(values(e)).toEqual([0, 1, 2, 3, 4].map((k) => [`ClassEval_${k}`, 1, 1]));
     expect(e.source).toMatchObject({ task: 'inspect_evals/class_eval', scorer: 'class_eval_scorer' });
     // The short task name selects it too.
-    const short = importInspectEval(fixture(name), options(name, { allowIncomplete: true, task: 'class_eval' }));
+    const short = importInspectEval(
+      fixture(name),
+      options(name, { allowIncomplete: true, task: 'class_eval' }),
+    );
     expect(only(short).samples).toEqual(e.samples);
   });
 
@@ -176,7 +185,7 @@ describe('Inspect fixtures', () => {
     const err = caught(() => importJson(fixture(name), options(name)));
     expect(err.code).toBe('not_comparable');
     expect(err.message).toBe(
-      'data_cvebench_empty_choices.json: not comparable: 78 of 80 samples completed; 1 sample errored (allow incomplete logs to import it anyway)',
+      'data_cvebench_empty_choices.json is not comparable: 78 of 80 samples completed; 1 sample errored; pass --allow-incomplete to import it anyway',
     );
     const allowed = caught(() => importJson(fixture(name), options(name, { allowIncomplete: true })));
     expect(allowed.code).toBe('invalid_input');

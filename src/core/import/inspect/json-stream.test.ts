@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { GreenlightError } from '../../errors.js';
-import { ALL, arr, JsonStreamParser, obj, SKIP, type Sel } from './json-stream.js';
+import { ALL, arr, JsonStreamParser, obj, type Sel, SKIP } from './json-stream.js';
 import { caught } from './test-helpers/fixtures.js';
 
 const enc = new TextEncoder();
@@ -61,7 +61,12 @@ describe('JsonStreamParser', () => {
       version: 2,
       eval: { task: 't', big: { deep: [1, 2, { x: 'y' }] } },
       samples: [
-        { id: 1, epoch: 1, messages: [{ content: 'long '.repeat(100) }], scores: { m: { value: 'C', explanation: 'e' } } },
+        {
+          id: 1,
+          epoch: 1,
+          messages: [{ content: 'long '.repeat(100) }],
+          scores: { m: { value: 'C', explanation: 'e' } },
+        },
         { id: 'b', epoch: 2, scores: { m: { value: 0.5 } } },
         7,
       ],
@@ -74,7 +79,9 @@ describe('JsonStreamParser', () => {
     });
     const root = parse(JSON.stringify(doc), sel) as Record<string, unknown>;
     expect(plain(root)).toBe(plain({ eval: { task: 't' }, samples: [] }));
-    expect(plain(items)).toBe(plain([{ id: 1, scores: { m: { value: 'C' } } }, { id: 'b', scores: { m: { value: 0.5 } } }, 7]));
+    expect(plain(items)).toBe(
+      plain([{ id: 1, scores: { m: { value: 'C' } } }, { id: 'b', scores: { m: { value: 0.5 } } }, 7]),
+    );
   });
 
   test('keeps the place of skipped array items; a container of the wrong type builds empty', () => {
@@ -154,12 +161,15 @@ describe('JsonStreamParser', () => {
   test('requireObject refuses another top level at once', () => {
     const p = new JsonStreamParser(ALL, { where: 'x.json', maxDepth: 10, requireObject: true });
     const e = caught(() => p.push(enc.encode('[1,2,3')));
-    expect(e.message).toBe("x.json: invalid JSON: expected a JSON object at the top level, got '[' at byte 0");
+    expect(e.message).toBe(
+      "x.json: invalid JSON: expected a JSON object at the top level, got '[' at byte 0",
+    );
   });
 
   test('limits built strings, not skipped ones', () => {
     const big = `{"skip": "${'x'.repeat(5000)}", "keep": "${'y'.repeat(5000)}"}`;
-    const p = () => new JsonStreamParser(obj({ keep: ALL }), { where: 'x', maxDepth: 10, maxStringBytes: 4096 });
+    const p = () =>
+      new JsonStreamParser(obj({ keep: ALL }), { where: 'x', maxDepth: 10, maxStringBytes: 4096 });
     const whole = p();
     const e = caught(() => whole.push(enc.encode(big)));
     expect(e.code).toBe('too_large');

@@ -307,16 +307,8 @@ export class JsonStreamParser {
 
   /** The document's top-level value, built as the selector asked. Fails when the document is incomplete. */
   finish(): unknown {
-    if (this.state === S_BARE) {
-      // A bare token ends at the end of the input (only possible at the top level).
-      const tok = this.bare;
-      this.bare = '';
-      const bytes = new Uint8Array(tok.length);
-      for (let k = 0; k < tok.length; k++) bytes[k] = tok.charCodeAt(k);
-      this.offset -= tok.length;
-      this.endBare(bytes, 0, bytes.length);
-      this.offset += tok.length;
-    }
+    // A bare token may end with the input (only at the top level).
+    if (this.state === S_BARE) this.endPendingBare(0);
     if (this.state !== S_END) {
       if (!this.started && this.depth === 0) throw this.error('empty input, expected a JSON document');
       throw this.error(`truncated: the document ends at byte ${this.offset} before it is complete`);
@@ -349,11 +341,11 @@ export class JsonStreamParser {
     if (this.depth === 0 && this.requireObject && c !== 0x7b)
       throw this.fail(i, 'expected a JSON object at the top level', buf);
     if (c === 0x7b) {
-      this.open(K_OBJ, i, buf);
+      this.open(K_OBJ, i);
       return i + 1;
     }
     if (c === 0x5b) {
-      this.open(K_ARR, i, buf);
+      this.open(K_ARR, i);
       return i + 1;
     }
     if (c === 0x22) return this.startString(buf, i, false);
@@ -361,7 +353,7 @@ export class JsonStreamParser {
     throw this.fail(i, 'expected a value', buf);
   }
 
-  private open(kind: number, i: number, buf: Uint8Array): void {
+  private open(kind: number, i: number): void {
     const d = this.depth;
     if (d >= this.maxDepth) throw this.fail(i, `nesting deeper than ${this.maxDepth} levels`);
     const sel = this.currentSel();
@@ -387,7 +379,6 @@ export class JsonStreamParser {
       this.sels[d] = SKIP;
       this.childSels[d] = SKIP;
     }
-    void buf;
   }
 
   private close(): void {
@@ -487,9 +478,9 @@ export class JsonStreamParser {
       this.strEscape = false;
       seg = 1;
     }
-    const q = seg > buf.length ? -1 : findClosingQuote(buf, seg, seg);
+    const q = findClosingQuote(buf, seg, seg);
     if (q < 0) {
-      this.strEscape = seg <= buf.length && endsInEscape(buf, seg);
+      this.strEscape = endsInEscape(buf, seg);
       if (this.strBuild) {
         this.strLen += buf.length;
         if (this.strLen > this.maxString) throw this.tooLong();
@@ -575,14 +566,21 @@ export class JsonStreamParser {
     this.bare += latin1(buf, 0, j);
     if (this.bare.length > MAX_BARE_TOKEN) throw this.fail(0, 'number or literal too long');
     if (j === n) return -1;
+    this.endPendingBare(j);
+    return j;
+  }
+
+  /** Ends the bare token gathered across chunks, whose last `inChunk` bytes are in the current chunk. */
+  private endPendingBare(inChunk: number): void {
     const tok = this.bare;
     this.bare = '';
     const bytes = new Uint8Array(tok.length);
     for (let k = 0; k < tok.length; k++) bytes[k] = tok.charCodeAt(k);
-    this.offset -= tok.length - j;
+    // Error positions count from the token's first byte.
+    const back = tok.length - inChunk;
+    this.offset -= back;
     this.endBare(bytes, 0, bytes.length);
-    this.offset += tok.length - j;
-    return j;
+    this.offset += back;
   }
 
   private endBare(buf: Uint8Array, s: number, e: number): void {

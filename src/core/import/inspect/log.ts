@@ -32,6 +32,9 @@ export function resolveLimits(limits: ImportLimits | undefined): Required<Import
   };
 }
 
+/** `EvalLog.version` (LOG_SCHEMA_VERSION) as of the format notes. */
+const KNOWN_LOG_VERSION = 2;
+
 /** Inspect's key for the single legacy `score` of a sample (`SCORER_PLACEHOLDER`). */
 const LEGACY_SCORE_KEY = '88F74D2C';
 
@@ -111,8 +114,14 @@ function int(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;
 }
 
+/** Control characters replaced, so a string from the log cannot break a one-line message. */
+function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, ' ');
+}
+
+/** The first line of a (possibly multi-line) message from the log, shortened. */
 function firstLine(s: string, max = 160): string {
-  const line = s.split(/\r?\n/, 1)[0] ?? '';
+  const line = oneLine(s.split(/\r?\n/, 1)[0] ?? '');
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
@@ -193,9 +202,7 @@ export class RowSet {
   private readonly rows = new Map<string, Row>();
 
   add(row: Row): void {
-    const key = `${typeof row.id === 'number' ? 'n' : 's'}${row.id}\u0000${row.epoch}`;
-    this.rows.delete(key);
-    this.rows.set(key, row);
+    this.rows.set(`${typeof row.id === 'number' ? 'n' : 's'}${row.id}\u0000${row.epoch}`, row);
   }
 
   get size(): number {
@@ -350,6 +357,56 @@ function resolveScorer(
   return { problem: 'missing', scorer: spec };
 }
 
+/** The (metric, scorer, key) triples to import: one for a metric, one per resolving rule for a mapping. */
+function selectScorers(
+  cat: Catalogue,
+  opts: ImportOptions,
+  rules: MappingRule[],
+  task: string,
+  fail: (m: string) => GreenlightError,
+  warnings: string[],
+): Selected[] {
+  const file = opts.fileName;
+  const choices = scorerChoices(cat);
+  const dictProblem = (scorer: string) =>
+    fail(
+      `scorer ${JSON.stringify(scorer)} has dict values; choose a key with --scorer: ${listing(choices.filter((c) => c.startsWith(`${scorer}/`)))}`,
+    );
+  if (opts.map === undefined) {
+    let spec = opts.scorer;
+    if (spec === undefined) {
+      if (choices.length !== 1)
+        throw fail(
+          `${choices.length === 0 ? 'no scorer has' : 'several scorers have'} per-sample scores (${listing(choices)}); choose one with --scorer`,
+        );
+      spec = choices[0]!;
+    }
+    const r = resolveScorer(cat, spec);
+    if ('problem' in r) {
+      if (r.problem === 'dict') throw dictProblem(r.scorer);
+      throw fail(`scorer ${JSON.stringify(spec)} is not in this log; it has ${listing(choices)}`);
+    }
+    return [{ metric: opts.metric!, scorer: r.scorer, key: r.key, spec }];
+  }
+  const selected: Selected[] = [];
+  for (const rule of rules) {
+    const r = resolveScorer(cat, rule.scorer);
+    if (!('problem' in r)) {
+      selected.push({ metric: rule.metric, scorer: r.scorer, key: r.key, spec: rule.scorer });
+      continue;
+    }
+    if (r.problem === 'dict') throw dictProblem(r.scorer);
+    warnings.push(
+      `${file}: mapping rule for task ${JSON.stringify(rule.task)} names scorer ${JSON.stringify(rule.scorer)}, which this log does not have`,
+    );
+  }
+  if (selected.length === 0)
+    throw fail(
+      `no mapping rule matches this log: it has task ${JSON.stringify(task)} with scorers ${listing(choices)}; the rules for it name ${listing(rules.map((r) => r.scorer))}`,
+    );
+  return selected;
+}
+
 export function buildEvaluations(log: ParsedLog, opts: ImportOptions): ImportResult {
   const file = opts.fileName;
   const fail = (m: string) => new GreenlightError('invalid_input', `${file}: ${m}`);
@@ -361,6 +418,11 @@ export function buildEvaluations(log: ParsedLog, opts: ImportOptions): ImportRes
   const ev = header.eval;
   const task = ev.task as string;
   const warnings = [...log.warnings];
+  const version = int(header.version);
+  if (version !== undefined && version > KNOWN_LOG_VERSION)
+    warnings.push(
+      `${file}: log schema version ${version} is newer than the version ${KNOWN_LOG_VERSION} this importer knows; read tolerantly`,
+    );
 
   // The task: one per log.
   const names = taskNames(ev);
@@ -381,7 +443,7 @@ export function buildEvaluations(log: ParsedLog, opts: ImportOptions): ImportRes
   if (reasons.length > 0 && opts.allowIncomplete !== true)
     throw new GreenlightError(
       'not_comparable',
-      `${file}: not comparable: ${reasons.join('; ')} (allow incomplete logs to import it anyway)`,
+      `${file} is not comparable: ${reasons.join('; ')}; pass --allow-incomplete to import it anyway`,
     );
   if (reasons.length > 0) warnings.push(`${file}: imported although not comparable: ${reasons.join('; ')}`);
 
@@ -412,48 +474,11 @@ export function buildEvaluations(log: ParsedLog, opts: ImportOptions): ImportRes
     }
   }
 
-  // Scorer selection: the scorers in the per-sample records, and those the results name (so that a log whose
-  // samples all errored still reports "no scored samples" rather than "no scorer").
+  // Scorer selection: the scorers in the per-sample records; when no record has any score (all errored), those
+  // the results name, so that the outcome is "no scored samples" rather than "no scorer".
   const cat = catalogue(rows);
-  for (const name of resultScorers(header)) if (!cat.scorers.has(name)) cat.scorers.set(name, null);
-  const choices = scorerChoices(cat);
-  const selected: Selected[] = [];
-  const dictProblem = (scorer: string) =>
-    fail(
-      `scorer ${JSON.stringify(scorer)} has dict values; choose a key: ${listing(choices.filter((c) => c.startsWith(`${scorer}/`)))}`,
-    );
-  if (opts.map !== undefined) {
-    for (const rule of rules) {
-      const r = resolveScorer(cat, rule.scorer);
-      if ('problem' in r) {
-        if (r.problem === 'dict') throw dictProblem(r.scorer);
-        warnings.push(
-          `${file}: mapping rule for task ${JSON.stringify(rule.task)} names scorer ${JSON.stringify(rule.scorer)}, which this log does not have`,
-        );
-        continue;
-      }
-      selected.push({ metric: rule.metric, scorer: r.scorer, key: r.key, spec: rule.scorer });
-    }
-    if (selected.length === 0)
-      throw fail(
-        `no mapping rule matches this log: it has task ${JSON.stringify(task)} with scorers ${listing(choices)}; the rules for it name ${listing(rules.map((r) => r.scorer))}`,
-      );
-  } else {
-    let spec = opts.scorer;
-    if (spec === undefined) {
-      if (choices.length !== 1)
-        throw fail(
-          `${choices.length === 0 ? 'no scorer has' : 'several scorers have'} per-sample scores; choose one with a scorer: ${listing(choices)}`,
-        );
-      spec = choices[0]!;
-    }
-    const r = resolveScorer(cat, spec);
-    if ('problem' in r) {
-      if (r.problem === 'dict') throw dictProblem(r.scorer);
-      throw fail(`scorer ${JSON.stringify(spec)} is not in this log; it has ${listing(choices)}`);
-    }
-    selected.push({ metric: opts.metric!, scorer: r.scorer, key: r.key, spec });
-  }
+  if (cat.scorers.size === 0) for (const name of resultScorers(header)) cat.scorers.set(name, null);
+  const selected = selectScorers(cat, opts, rules, task, fail, warnings);
 
   const evaluations = selected.map((s) =>
     evaluation(s, rows, {
@@ -498,7 +523,7 @@ function comparability(header: Obj, rows: Row[], fromJournal: boolean): string[]
   const status = fromJournal ? 'started' : str(header.status);
   if (status === undefined) reasons.push('the log has no status');
   else if (status !== 'success') {
-    let why = `status is "${status}"`;
+    let why = `status is ${JSON.stringify(status)}`;
     if (fromJournal) why += ' (header.json is missing: the run crashed or is still running)';
     if (isObj(header.error) && typeof header.error.message === 'string')
       why += ` (${firstLine(header.error.message)})`;
@@ -629,7 +654,7 @@ function evaluation(s: Selected, rows: Row[], ctx: EvalContext): Evaluation {
     if (r.limit !== null) limited++;
     samples.push({ id: r.id, epoch: r.epoch, value: x });
   }
-  const label = `${task} / ${s.spec}`;
+  const label = oneLine(`${task} / ${s.spec}`);
   if (samples.length === 0)
     throw new GreenlightError(
       'invalid_input',

@@ -11,7 +11,12 @@ import { buildZip, crc32, memberText, rebuildZip } from './test-helpers/zip-writ
 type Obj = Record<string, unknown>;
 
 function valid(r: ImportResult): PerSampleEvaluation[] {
-  validateEvidence({ greenlight: 1, model: { id: 'lab/m', version: '1' }, safeguards: [], evaluations: r.evaluations });
+  validateEvidence({
+    greenlight: 1,
+    model: { id: 'lab/m', version: '1' },
+    safeguards: [],
+    evaluations: r.evaluations,
+  });
   return r.evaluations as PerSampleEvaluation[];
 }
 
@@ -29,7 +34,13 @@ function both(h: Obj, samples: Obj[], opts: Partial<ImportOptions> = {}): Import
 
 describe('non-finite tokens', () => {
   test('NaN is unscored (excluded and counted), in .json and .eval', () => {
-    const h = header({ results: { total_samples: 3, completed_samples: 3, scores: [{ scorer: 'match', metrics: { accuracy: { value: Number.NaN } } }] } });
+    const h = header({
+      results: {
+        total_samples: 3,
+        completed_samples: 3,
+        scores: [{ scorer: 'match', metrics: { accuracy: { value: Number.NaN } } }],
+      },
+    });
     const samples = [
       sample(1, 1, { match: { value: 1 } }),
       sample(2, 1, { match: { value: Number.NaN } }),
@@ -56,7 +67,9 @@ describe('non-finite tokens', () => {
     const bad = [sample('q-1', 2, { match: { value: Number.POSITIVE_INFINITY } })];
     const e = caught(() => importJson(jsonLog(h, bad), options('log.json', { allowIncomplete: true })));
     expect(e.code).toBe('invalid_input');
-    expect(e.message).toBe('log.json: sample "q-1" epoch 2, scorer "match": score value Infinity is not finite');
+    expect(e.message).toBe(
+      'log.json: sample "q-1" epoch 2, scorer "match": score value Infinity is not finite',
+    );
   });
 
   test('a score that cannot be read is an error naming the file and sample', () => {
@@ -79,7 +92,7 @@ describe('comparability', () => {
     const e = caught(() => importJson(jsonLog(h, samples), options('err.json')));
     expect(e.code).toBe('not_comparable');
     expect(e.message).toBe(
-      'err.json: not comparable: status is "error" (RuntimeError: sandbox died); 2 of 3 samples completed (allow incomplete logs to import it anyway)',
+      'err.json is not comparable: status is "error" (RuntimeError: sandbox died); 2 of 3 samples completed; pass --allow-incomplete to import it anyway',
     );
     const [ev] = valid(importJson(jsonLog(h, samples), options('err.json', { allowIncomplete: true })));
     expect(ev!.source).toMatchObject({
@@ -92,13 +105,23 @@ describe('comparability', () => {
   test('invalidated, sample_id subsets and errored samples are refused; errored samples are dropped, never 0', () => {
     const samples = [
       sample(1, 1, { match: { value: 'C' } }),
-      sample(2, 1, { match: { value: 'I' } }, { error: { message: 'boom', traceback: 't', traceback_ansi: 't' } }),
+      sample(
+        2,
+        1,
+        { match: { value: 'I' } },
+        { error: { message: 'boom', traceback: 't', traceback_ansi: 't' } },
+      ),
       sample(3, 1, { match: { value: 'C' } }),
     ];
-    const h = header({ invalidated: true }, { config: { sample_id: [1, 2, 3] }, dataset: { samples: 10, sample_ids: [1, 2, 3] } });
+    const h = header(
+      { invalidated: true },
+      { config: { sample_id: [1, 2, 3] }, dataset: { samples: 10, sample_ids: [1, 2, 3] } },
+    );
     const e = caught(() => both(h, samples));
     expect(e.code).toBe('not_comparable');
-    expect(e.message).toContain('the log is invalidated; sample_id selects 3 of the 10 dataset samples; 1 sample errored');
+    expect(e.message).toContain(
+      'the log is invalidated; sample_id selects 3 of the 10 dataset samples; 1 sample errored',
+    );
     const r = both(h, samples, { allowIncomplete: true });
     const [ev] = valid(r);
     expect(triples(ev!)).toEqual([
@@ -117,7 +140,9 @@ describe('comparability', () => {
     expect(valid(importJson(jsonLog(whole, samples), options('a.json')))).toHaveLength(1);
     const unknown = header({}, { config: { limit: [0, 5] }, dataset: { name: 'd' } }, 1);
     const e = caught(() => importJson(jsonLog(unknown, samples), options('a.json')));
-    expect(e.message).toContain('limit [0,5] may select a subset of the dataset (the dataset size is not recorded)');
+    expect(e.message).toContain(
+      'limit [0,5] may select a subset of the dataset (the dataset size is not recorded)',
+    );
   });
 
   test('sample error retries: the final attempt counts and the retries are recorded', () => {
@@ -140,7 +165,10 @@ describe('comparability', () => {
 
   test('edited scores are imported with their current value and counted', () => {
     const edit = { value: 'C', provenance: { author: 'rev', reason: 'regrade' } };
-    const samples = [sample(1, 1, { match: { value: 'C', history: [edit] } }), sample(2, 1, { match: { value: 'I' } })];
+    const samples = [
+      sample(1, 1, { match: { value: 'C', history: [edit] } }),
+      sample(2, 1, { match: { value: 'I' } }),
+    ];
     const r = importJson(jsonLog(header({}, {}, 2), samples), options('e.json'));
     expect(valid(r)[0]!.source).toMatchObject({ scores_edited: 1 });
     expect(r.warnings).toContain('e.json: demo / match: 1 score was edited after the run');
@@ -162,17 +190,23 @@ describe('.eval containers', () => {
     const e = caught(() => importInspectEval(bytes, options('crashed.eval')));
     expect(e.code).toBe('not_comparable');
     expect(e.message).toBe(
-      'crashed.eval: not comparable: status is "started" (header.json is missing: the run crashed or is still running); limit 2 selects 2 of the 100 dataset samples (allow incomplete logs to import it anyway)',
+      'crashed.eval is not comparable: status is "started" (header.json is missing: the run crashed or is still running); limit 2 selects 2 of the 100 dataset samples; pass --allow-incomplete to import it anyway',
     );
     // Fewer records than dataset × epochs are reported too.
     const partial = rebuildZip(fixture(FIXTURES.logStreaming), (ms) =>
-      ms.filter((m) => !['header.json', 'summaries.json', 'reductions.json'].includes(m.name) && !m.name.startsWith('samples/')),
+      ms.filter(
+        (m) =>
+          !['header.json', 'summaries.json', 'reductions.json'].includes(m.name) &&
+          !m.name.startsWith('samples/'),
+      ),
     );
     const edited = rebuildZip(partial, (ms) => [
       ...ms.filter((m) => m.name !== '_journal/summaries/1.json'),
       ...journalWith(JSON.parse(memberText(partial, '_journal/summaries/1.json')).slice(0, 3)),
     ]);
-    expect(caught(() => importInspectEval(edited, options('crashed.eval'))).message).toContain('3 of 4 samples recorded');
+    expect(caught(() => importInspectEval(edited, options('crashed.eval'))).message).toContain(
+      '3 of 4 samples recorded',
+    );
     const r = importInspectEval(bytes, options('crashed.eval', { allowIncomplete: true }));
     const [ev] = valid(r);
     expect(triples(ev!)).toEqual([
@@ -182,7 +216,9 @@ describe('.eval containers', () => {
       [2, 2, 1],
     ]);
     expect(ev!.source).toMatchObject({ status: 'started', per_sample_source: 'journal summaries' });
-    expect(r.warnings[0]).toBe('crashed.eval: no header.json (a crashed or running eval); read the journal instead');
+    expect(r.warnings[0]).toBe(
+      'crashed.eval: no header.json (a crashed or running eval); read the journal instead',
+    );
   });
 
   test('journal summary files are merged in numeric order, the last record of an (id, epoch) winning', () => {
@@ -190,7 +226,10 @@ describe('.eval containers', () => {
     const bytes = buildZip([
       { name: '_journal/start.json', data: jsonText({ version: 2, eval: h.eval }) },
       j(10, [summary(sample(1, 1, { match: { value: 'I' } }))]),
-      j(2, [summary(sample(1, 1, { match: { value: 'C' } })), summary(sample(2, 1, { match: { value: 'C' } }))]),
+      j(2, [
+        summary(sample(1, 1, { match: { value: 'C' } })),
+        summary(sample(2, 1, { match: { value: 'C' } })),
+      ]),
       j(1, [summary(sample(3, 1, { match: { value: 0.25 } }))]),
     ]);
     const [ev] = valid(importInspectEval(bytes, options('j.eval', { allowIncomplete: true })));
@@ -261,7 +300,9 @@ describe('.eval containers', () => {
       { name: 'samples/../header.json', data: jsonText(h) },
     ]);
     const e = caught(() => importInspectEval(evil, options('evil.eval')));
-    expect(e.message).toBe('evil.eval: not an Inspect log: the archive has neither header.json nor _journal/start.json');
+    expect(e.message).toBe(
+      'evil.eval: not an Inspect log: the archive has neither header.json nor _journal/start.json',
+    );
     const mixed = evalLog({
       header: h,
       samples,
@@ -271,7 +312,9 @@ describe('.eval containers', () => {
         { name: '/samples/9_epoch_1.json', data: jsonText(sample(9, 1, { match: { value: 1 } })) },
       ],
     });
-    expect(valid(importInspectEval(mixed, options('m.eval')))[0]!.samples.map((s) => s.id)).toEqual([1, 2, 3]);
+    expect(valid(importInspectEval(mixed, options('m.eval')))[0]!.samples.map((s) => s.id)).toEqual([
+      1, 2, 3,
+    ]);
   });
 
   test('a .eval whose summaries.json is not an array is refused', () => {
@@ -311,17 +354,24 @@ describe('selection', () => {
     sample(1, 1, { match: { value: 'C' }, judge: { value: { uplift: 0.75, harm: 'no' } } }),
     sample(2, 1, { match: { value: 'I' }, judge: { value: { uplift: Number.NaN, harm: 'yes' } } }),
   ];
-  const bytes = jsonLog({ ...h, eval: { ...(h.eval as Obj), dataset: { samples: 2, sample_ids: [1, 2] } } }, samples);
+  const bytes = jsonLog(
+    { ...h, eval: { ...(h.eval as Obj), dataset: { samples: 2, sample_ids: [1, 2] } } },
+    samples,
+  );
 
   test('several scorers: the scorer must be chosen, and the error lists them', () => {
     const e = caught(() => importJson(bytes, options('s.json')));
     expect(e.message).toBe(
-      's.json: several scorers have per-sample scores; choose one with a scorer: "judge/harm", "judge/uplift", "match"',
+      's.json: several scorers have per-sample scores ("judge/harm", "judge/uplift", "match"); choose one with --scorer',
     );
     const wrong = caught(() => importJson(bytes, options('s.json', { scorer: 'includes' })));
-    expect(wrong.message).toBe('s.json: scorer "includes" is not in this log; it has "judge/harm", "judge/uplift", "match"');
+    expect(wrong.message).toBe(
+      's.json: scorer "includes" is not in this log; it has "judge/harm", "judge/uplift", "match"',
+    );
     const dict = caught(() => importJson(bytes, options('s.json', { scorer: 'judge' })));
-    expect(dict.message).toBe('s.json: scorer "judge" has dict values; choose a key: "judge/harm", "judge/uplift"');
+    expect(dict.message).toBe(
+      's.json: scorer "judge" has dict values; choose a key with --scorer: "judge/harm", "judge/uplift"',
+    );
   });
 
   test('scorer and scorer/key pick values; NaN inside a dict is unscored', () => {
@@ -331,11 +381,14 @@ describe('selection', () => {
     ]);
     const [u] = valid(importJson(bytes, options('s.json', { scorer: 'judge/uplift' })));
     expect(triples(u!)).toEqual([[1, 1, 0.75]]);
-    expect(u!.source).toMatchObject({ scorer: 'judge/uplift', samples_excluded: { unscored: 1, errored: 0 } });
+    expect(u!.source).toMatchObject({
+      scorer: 'judge/uplift',
+      samples_excluded: { unscored: 1, errored: 0 },
+    });
     expect(u!.label).toBe('demo / judge/uplift');
   });
 
-  test('a task that is not the log\'s is an error', () => {
+  test("a task that is not the log's is an error", () => {
     const e = caught(() => importJson(bytes, options('s.json', { task: 'other', scorer: 'match' })));
     expect(e.message).toBe('s.json: task "other" is not in this log; it has task "demo"');
   });
@@ -360,7 +413,11 @@ describe('selection', () => {
       'm.json: mapping rule for task "demo" names scorer "missing", which this log does not have',
     );
     const none = caught(() =>
-      importJson(bytes, { fileName: 'm.json', sha256: 'x', map: { map: [{ task: 'x', scorer: 'match', metric: 'a.b' }] } }),
+      importJson(bytes, {
+        fileName: 'm.json',
+        sha256: 'x',
+        map: { map: [{ task: 'x', scorer: 'match', metric: 'a.b' }] },
+      }),
     );
     expect(none.message).toBe(
       'm.json: no mapping rule matches this log: it has task "demo" with scorers "judge/harm", "judge/uplift", "match"',
@@ -383,13 +440,21 @@ describe('selection', () => {
 
   test('duplicate (id, epoch) records in a .json: the last one wins', () => {
     const dup = [sample(1, 1, { match: { value: 'I' } }), sample(1, 1, { match: { value: 'C' } })];
-    expect(triples(valid(importJson(jsonLog(header({}, {}, 1), dup), options('d.json')))[0]!)).toEqual([[1, 1, 1]]);
+    expect(triples(valid(importJson(jsonLog(header({}, {}, 1), dup), options('d.json')))[0]!)).toEqual([
+      [1, 1, 1],
+    ]);
   });
 
   test('a sample with an unusable id or epoch is an error naming it', () => {
-    const bad = caught(() => importJson(jsonLog(header(), [sample(1.5, 1, { match: { value: 1 } })]), options('b.json')));
-    expect(bad.message).toBe('b.json: samples[0]: a sample has an id that is neither a string nor an integer (1.5)');
-    const ep = caught(() => importJson(jsonLog(header(), [sample(1, 0, { match: { value: 1 } })]), options('b.json')));
+    const bad = caught(() =>
+      importJson(jsonLog(header(), [sample(1.5, 1, { match: { value: 1 } })]), options('b.json')),
+    );
+    expect(bad.message).toBe(
+      'b.json: samples[0]: a sample has an id that is neither a string nor an integer (1.5)',
+    );
+    const ep = caught(() =>
+      importJson(jsonLog(header(), [sample(1, 0, { match: { value: 1 } })]), options('b.json')),
+    );
     expect(ep.message).toBe('b.json: samples[0]: sample 1 has epoch 0, not an integer ≥ 1');
   });
 });
@@ -397,6 +462,13 @@ describe('selection', () => {
 test('the summaries cross-check: memberText of a synthetic archive is what was written', () => {
   const bytes = evalLog({ header: header(), samples: [sample(1, 1, { match: { value: 'C' } })] });
   expect(JSON.parse(memberText(bytes, 'summaries.json'))).toEqual([
-    { id: 1, epoch: 1, input: 'question 1', target: 'yes', scores: { match: { value: 'C' } }, completed: true },
+    {
+      id: 1,
+      epoch: 1,
+      input: 'question 1',
+      target: 'yes',
+      scores: { match: { value: 'C' } },
+      completed: true,
+    },
   ]);
 });

@@ -70,10 +70,15 @@ const ZSTD_MAX_WINDOW = 128 * 1024 * 1024;
  * expands at most ~1032×), and an overflow is detected (deflate) or ruled out from the block headers (zstd).
  */
 const ONE_SHOT_MAX_OUT = 8 * 1024 * 1024;
-const ONE_SHOT_MAX_IN = 64 * 1024;
+const ONE_SHOT_MAX_IN = 16 * 1024;
 const ZSTD_BLOCK_MAX = 128 * 1024;
 
 const names = new TextDecoder('utf-8');
+
+/** A member name as it can appear in a one-line message (control characters escaped). */
+export function printable(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 function mib(n: number): string {
   return n >= 1024 * 1024
@@ -211,8 +216,8 @@ export class ZipReader {
             let q = e + 4;
             const take = (what: string) => {
               if (q + 8 > dataEnd)
-                throw this.bad(`member ${name}: the Zip64 extra field is too short for ${what}`);
-              const v = this.u64(q, `member ${name}: ${what}`);
+                throw this.bad(`member ${printable(name)}: the Zip64 extra field is too short for ${what}`);
+              const v = this.u64(q, `member ${printable(name)}: ${what}`);
               q += 8;
               return v;
             };
@@ -225,7 +230,9 @@ export class ZipReader {
           e = dataEnd;
         }
         if (!found)
-          throw this.bad(`member ${name}: 32-bit sizes are saturated but there is no Zip64 extra field`);
+          throw this.bad(
+            `member ${printable(name)}: 32-bit sizes are saturated but there is no Zip64 extra field`,
+          );
       }
       this.entries.set(name, { name, method, flags, crc, csize, usize, localOffset });
       p = next;
@@ -238,8 +245,8 @@ export class ZipReader {
    */
   read(name: string, sink: (chunk: Uint8Array) => void): void {
     const e = this.entries.get(name);
-    if (e === undefined) throw this.bad(`no member ${name}`);
-    const where = `member ${name}`;
+    const where = `member ${printable(name)}`;
+    if (e === undefined) throw this.bad(`no ${where}`);
     if ((e.flags & 0x41) !== 0)
       throw new GreenlightError('unsupported', `${this.file}: ${where} is encrypted`);
     if (e.method !== METHOD_STORED && e.method !== METHOD_DEFLATE && e.method !== METHOD_ZSTD) {
@@ -258,6 +265,7 @@ export class ZipReader {
     const data = this.memberData(e, where);
     let out = 0;
     let crc = CRC32_INIT;
+    let sinkError: unknown;
     const onData = (chunk: Uint8Array) => {
       if (chunk.length === 0) return;
       out += chunk.length;
@@ -267,7 +275,12 @@ export class ZipReader {
         );
       this.decompressed += chunk.length;
       crc = crc32Update(crc, chunk);
-      sink(chunk);
+      try {
+        sink(chunk);
+      } catch (err) {
+        sinkError = err;
+        throw err;
+      }
     };
     try {
       if (e.method === METHOD_STORED) {
@@ -286,7 +299,8 @@ export class ZipReader {
         else zstdInSteps(data, onData);
       }
     } catch (err) {
-      if (err instanceof GreenlightError) throw err;
+      // The sink's own errors pass through; anything else came from a decoder fed bad data.
+      if (err instanceof GreenlightError || err === sinkError) throw err;
       const detail = err instanceof Error ? err.message : String(err);
       throw this.bad(
         `${where}: corrupt ${e.method === METHOD_ZSTD ? 'zstd' : 'deflate'} data (${detail || 'decoder error'})`,
@@ -398,7 +412,11 @@ export class ZipReader {
   }
 }
 
-function inflateInSteps(data: Uint8Array, onData: (chunk: Uint8Array) => void, remaining: () => number): void {
+function inflateInSteps(
+  data: Uint8Array,
+  onData: (chunk: Uint8Array) => void,
+  remaining: () => number,
+): void {
   const inflater = new Inflate((chunk) => onData(chunk));
   if (data.length === 0) {
     inflater.push(new Uint8Array(0), true);

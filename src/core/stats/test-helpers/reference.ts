@@ -66,9 +66,9 @@ export function momentsOf(samples: readonly RawSample[]): MomentsFields {
 /**
  * The clustered SE² straight from the definition (Miller 2024): s²/n, s² = Σ(x_i − x̄)²/(n − 1) (two-pass),
  * plus (1/n²)·Σ_clusters Σ_{i≠j} (x_i − x̄)(x_j − x̄) over ordered pairs, a sample without a cluster being its
- * own cluster. O(n²). Also returns a magnitude against which rounding error can be judged.
+ * own cluster. O(n²).
  */
-export function bruteForceClusteredSE2(samples: readonly RawSample[]): { se2: number; scale: number } {
+export function bruteForceClusteredSE2(samples: readonly RawSample[]): number {
   const n = samples.length;
   let total = 0;
   for (const s of samples) total += s.value;
@@ -76,19 +76,32 @@ export function bruteForceClusteredSE2(samples: readonly RawSample[]): { se2: nu
   const dev = samples.map((s) => s.value - mean);
   let ss = 0;
   for (const d of dev) ss += d * d;
-  const s2 = ss / (n - 1);
   let cross = 0;
-  let crossAbs = 0;
   for (let i = 0; i < n; i++) {
     const ci = samples[i]!.cluster;
     if (ci === undefined) continue; // alone in its cluster: no pair i ≠ j
     for (let j = 0; j < n; j++) {
-      if (j === i || samples[j]!.cluster !== ci) continue;
-      cross += dev[i]! * dev[j]!;
-      crossAbs += Math.abs(dev[i]! * dev[j]!);
+      if (j !== i && samples[j]!.cluster === ci) cross += dev[i]! * dev[j]!;
     }
   }
-  return { se2: s2 / n + cross / (n * n), scale: s2 / n + (crossAbs + ss) / (n * n) };
+  return ss / (n - 1) / n + cross / (n * n);
+}
+
+/**
+ * The size of the quantities the spec's one-pass SE² expressions subtract from one another
+ * ((sumsq − n·x̄²)/(n − 1)/n and, per cluster, (S_c² − D_c)/n² with D_c's three terms). Rounding error in the
+ * result is a small multiple of machine epsilon times this, however small SE² itself is (values far from 0
+ * with a small spread cancel heavily — inherent to the moments summary, not an implementation error).
+ */
+export function cancellationScale(m: MomentsFields): number {
+  const mean = m.sum / m.n;
+  const meanSq = mean * mean;
+  let scale = (m.sumsq + m.n * meanSq) / (m.n - 1) / m.n;
+  for (const c of m.clusters ?? []) {
+    const S = c.sum - c.n * mean;
+    scale += (S * S + c.sumsq + Math.abs(2 * mean * c.sum) + c.n * meanSq) / (m.n * m.n);
+  }
+  return scale;
 }
 
 /** Distance in units in the last place between two finite doubles of the same sign. */

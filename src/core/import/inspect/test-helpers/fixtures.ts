@@ -46,7 +46,9 @@ export function caught(f: () => unknown): GreenlightError {
     f();
   } catch (e) {
     if (e instanceof GreenlightError) return e;
-    throw new Error(`expected a GreenlightError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    throw new Error(
+      `expected a GreenlightError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+    );
   }
   throw new Error('expected a GreenlightError, nothing was thrown');
 }

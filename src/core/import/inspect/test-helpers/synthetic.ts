@@ -23,9 +23,20 @@ export function header(over: Obj = {}, evalOver: Obj = {}, n = 3): Obj {
     results: {
       total_samples: n,
       completed_samples: n,
-      scores: [{ name: 'match', scorer: 'match', reducer: null, metrics: { accuracy: { name: 'accuracy', value: 0.5 } } }],
+      scores: [
+        {
+          name: 'match',
+          scorer: 'match',
+          reducer: null,
+          metrics: { accuracy: { name: 'accuracy', value: 0.5 } },
+        },
+      ],
     },
-    stats: { started_at: '2026-01-01T00:00:00+00:00', completed_at: '2026-01-01T00:01:00+00:00', model_usage: {} },
+    stats: {
+      started_at: '2026-01-01T00:00:00+00:00',
+      completed_at: '2026-01-01T00:01:00+00:00',
+      model_usage: {},
+    },
     ...over,
   };
 }
@@ -41,7 +52,11 @@ export function sample(id: string | number, epoch: number, scores: Obj | null, e
       { role: 'user', content: `question ${id} "quoted" \\ back` },
       { role: 'assistant', content: 'an answer', source: 'generate' },
     ],
-    output: { model: 'gpt-4o-mini', choices: [{ message: { role: 'assistant', content: 'x' } }], completion: 'x' },
+    output: {
+      model: 'gpt-4o-mini',
+      choices: [{ message: { role: 'assistant', content: 'x' } }],
+      completion: 'x',
+    },
     scores,
     metadata: {},
     events: [{ event: 'model', input: [], output: {} }],
@@ -51,7 +66,14 @@ export function sample(id: string | number, epoch: number, scores: Obj | null, e
 
 /** The summary Inspect writes for a sample. */
 export function summary(s: Obj): Obj {
-  const out: Obj = { id: s.id, epoch: s.epoch, input: s.input, target: s.target, scores: s.scores, completed: true };
+  const out: Obj = {
+    id: s.id,
+    epoch: s.epoch,
+    input: s.input,
+    target: s.target,
+    scores: s.scores,
+    completed: true,
+  };
   if (s.error !== undefined && s.error !== null) out.error = (s.error as Obj).message;
   if (Array.isArray(s.error_retries)) out.retries = s.error_retries.length;
   return out;
@@ -73,7 +95,10 @@ export function jsonText(value: unknown, indent?: number): string {
     },
     indent,
   );
-  return text.replaceAll(`"${NAN}"`, 'NaN').replaceAll(`"${INF}"`, 'Infinity').replaceAll(`"${NINF}"`, '-Infinity');
+  return text
+    .replaceAll(`"${NAN}"`, 'NaN')
+    .replaceAll(`"${INF}"`, 'Infinity')
+    .replaceAll(`"${NINF}"`, '-Infinity');
 }
 
 export function jsonLog(h: Obj, samples: Obj[] | undefined, extra: Obj = {}): Uint8Array {
@@ -99,13 +124,15 @@ export function evalLog(parts: EvalParts, zip?: ZipOptions): Uint8Array {
   const members: ZipMember[] = [];
   if (parts.journal !== false)
     members.push({ name: '_journal/start.json', data: jsonText({ version: 2, eval: h.eval, plan: h.plan }) });
-  for (const s of samples) members.push({ name: `samples/${String(s.id)}_epoch_${String(s.epoch)}.json`, data: jsonText(s) });
+  for (const s of samples)
+    members.push({ name: `samples/${String(s.id)}_epoch_${String(s.epoch)}.json`, data: jsonText(s) });
   const sums = parts.summaries ?? samples.map(summary);
   if (sums !== false) {
     if (parts.journal !== false) members.push({ name: '_journal/summaries/1.json', data: jsonText(sums) });
     members.push({ name: 'summaries.json', data: jsonText(sums) });
   }
-  if (parts.reductions !== undefined) members.push({ name: 'reductions.json', data: jsonText(parts.reductions) });
+  if (parts.reductions !== undefined)
+    members.push({ name: 'reductions.json', data: jsonText(parts.reductions) });
   members.push({ name: 'header.json', data: jsonText(h, 2) });
   members.push(...(parts.extra ?? []));
   return buildZip(members, zip);

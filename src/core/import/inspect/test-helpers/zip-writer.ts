@@ -2,7 +2,7 @@
  * Test-only ZIP writing and raw reading, independent of the reader under test: node:zlib for deflate, inflate
  * and CRC-32, and a hand-written record layout (including Zip64).
  */
-import { crc32 as zlibCrc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync, crc32 as zlibCrc32 } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
 
 export interface ZipMember {
@@ -168,16 +168,28 @@ export function readRawMembers(bytes: Uint8Array): RawMember[] {
 
 /** A member's content, decompressed independently of the code under test. */
 export function memberText(bytes: Uint8Array, name: string): string {
-  const m = readRawMembers(bytes).filter((x) => x.name === name).pop();
+  const m = readRawMembers(bytes)
+    .filter((x) => x.name === name)
+    .pop();
   if (m === undefined) throw new Error(`no member ${name}`);
   const data = m.method === 0 ? m.raw : m.method === 8 ? inflateRawSync(m.raw) : zstdDecompress(m.raw);
   return Buffer.from(data).toString('utf8');
 }
 
 /** Rebuilds an archive from its raw members (compressed data copied as is), after `edit`. */
-export function rebuildZip(bytes: Uint8Array, edit: (members: RawMember[]) => RawMember[], opts?: ZipOptions): Uint8Array {
+export function rebuildZip(
+  bytes: Uint8Array,
+  edit: (members: RawMember[]) => RawMember[],
+  opts?: ZipOptions,
+): Uint8Array {
   return buildZip(
-    edit(readRawMembers(bytes)).map((m) => ({ name: m.name, method: m.method, raw: m.raw, usize: m.usize, crc: m.crc })),
+    edit(readRawMembers(bytes)).map((m) => ({
+      name: m.name,
+      method: m.method,
+      raw: m.raw,
+      usize: m.usize,
+      crc: m.crc,
+    })),
     opts,
   );
 }
