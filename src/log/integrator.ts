@@ -175,7 +175,7 @@ async function appendTiles(tx: Tx, size: number, leaves: Uint8Array[]): Promise<
     }
     const all = new Uint8Array(existing.length + hashes.length * HASH_SIZE);
     all.set(existing, 0);
-    hashes.forEach((h, i) => all.set(h, existing.length + i * HASH_SIZE));
+    for (const [i, h] of hashes.entries()) all.set(h, existing.length + i * HASH_SIZE);
     const up: Uint8Array[] = [];
     const tileBytes = TILE_WIDTH * HASH_SIZE;
     for (let o = 0, index = edgeIndex; o < all.length; o += tileBytes, index++) {

@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
@@ -43,7 +43,13 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     await store.db.schema.createSchema(options.schema).ifNotExists().execute();
   }
   // biome-ignore lint/suspicious/noExplicitAny: migrations address the schema as it was then, not today's type
-  if (options.migrate !== false) await migrateToLatest(store.db as Kysely<any>);
+  if (options.migrate !== false) {
+    const schema =
+      store.dialect === 'postgres'
+        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
+        : undefined;
+    await migrateToLatest(store.db as Kysely<any>, schema);
+  }
   return store;
 }
 

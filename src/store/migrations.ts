@@ -300,8 +300,14 @@ class InCodeProvider implements MigrationProvider {
 
 /** Runs every pending migration; refuses to run against a database migrated by a newer version. */
 // biome-ignore lint/suspicious/noExplicitAny: migrations address the schema as it was then, not today's type
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new InCodeProvider() });
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
+  // With several schemas on one PostgreSQL server, Kysely's table introspection would otherwise see another
+  // schema's migration table and skip creating its own.
+  const migrator = new Migrator({
+    db,
+    provider: new InCodeProvider(),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

@@ -48,28 +48,20 @@ export function importInspectEval(bytes: Uint8Array, opts: ImportOptions): Impor
       throw new GreenlightError('invalid_input', `${where}: expected a JSON array of samples`);
   };
 
+  // The header; without header.json (a crashed or running eval) the journal's start record stands in.
   const warnings: string[] = [];
-  let header: unknown;
-  let fromJournal = false;
-  if (zip.has('header.json'))
-    header = parse(
-      'header.json',
-      logSel(noop, () => false),
-      true,
-    );
-  else if (zip.has('_journal/start.json')) {
-    header = parse(
-      '_journal/start.json',
-      logSel(noop, () => false),
-      true,
-    );
-    fromJournal = true;
-    warnings.push(`${file}: no header.json (a crashed or running eval); read the journal instead`);
-  } else
+  const fromJournal = !zip.has('header.json');
+  if (fromJournal && !zip.has('_journal/start.json'))
     throw new GreenlightError(
       'invalid_input',
       `${file}: not an Inspect log: the archive has neither header.json nor _journal/start.json`,
     );
+  if (fromJournal) warnings.push(`${file}: no header.json (a crashed or running eval); read the journal instead`);
+  const header = parse(
+    fromJournal ? '_journal/start.json' : 'header.json',
+    logSel(noop, () => false),
+    true,
+  );
 
   const rows = new RowSet();
   let source: SampleSource = 'summaries';

@@ -85,7 +85,9 @@ describe('ZIP structure', () => {
       { name: 'samples/a\nb.json', data: '{"id": 1, "epoch": 1, "scores": {"match": {"value": "C"}}' },
     ]);
     const e = caught(() => importInspectEval(bytes, options('n.eval', { allowIncomplete: true })));
-    expect(e.message).toBe('n.eval: samples/a\\u000ab.json: invalid JSON: truncated: the document ends at byte 57 before it is complete');
+    expect(e.message).toBe(
+      'n.eval: samples/a\\u000ab.json: invalid JSON: truncated: the document ends at byte 57 before it is complete',
+    );
     const fixed = buildZip([
       { name: 'header.json', data: jsonText(header({ status: 'can\ncelled' }, { task: 'de\nmo' })) },
       { name: 'samples/a\nb.json', data: '{"id": 1, "epoch": 1, "scores": {"match": {"value": "maybe"}}}' },
