@@ -787,8 +787,12 @@ describe('YAML and JSON reading', () => {
     ]);
     // Very deep YAML is refused before the YAML parser runs (its time grows with depth): by brackets, by "- "
     // on one line, by indentation.
-    expect(problemLines('['.repeat(1000))).toEqual(['f.yaml:1:129 the document is nested too deeply (at most 64 levels)']);
-    expect(problemLines('- '.repeat(1000))).toEqual(['f.yaml:1:65 the document is nested too deeply (at most 64 levels)']);
+    expect(problemLines('['.repeat(1000))).toEqual([
+      'f.yaml:1:129 the document is nested too deeply (at most 64 levels)',
+    ]);
+    expect(problemLines('- '.repeat(1000))).toEqual([
+      'f.yaml:1:65 the document is nested too deeply (at most 64 levels)',
+    ]);
     let deep = 'a:\n';
     for (let i = 1; i < 300; i++) deep += `${' '.repeat(i)}a:\n`;
     expect(problemLines(deep)).toEqual([

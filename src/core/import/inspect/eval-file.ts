@@ -12,7 +12,8 @@ import {
   type SampleSource,
   toRow,
 } from './log.js';
-import { printable, ZipReader } from './zip.js';
+import { printable } from './text.js';
+import { ZipReader } from './zip.js';
 
 /** `samples/{id}_epoch_{n}.json` (monolith) or `samples/{id}_epoch_{n}/sample.json` (chunked layout). */
 const SAMPLE_MEMBER = /^samples\/[^/]+\.json$|^samples\/[^/]+\/sample\.json$/;
@@ -56,7 +57,8 @@ export function importInspectEval(bytes: Uint8Array, opts: ImportOptions): Impor
       'invalid_input',
       `${file}: not an Inspect log: the archive has neither header.json nor _journal/start.json`,
     );
-  if (fromJournal) warnings.push(`${file}: no header.json (a crashed or running eval); read the journal instead`);
+  if (fromJournal)
+    warnings.push(`${file}: no header.json (a crashed or running eval); read the journal instead`);
   const header = parse(
     fromJournal ? '_journal/start.json' : 'header.json',
     logSel(noop, () => false),

@@ -3,13 +3,21 @@
  * with the right reason. Expected values were read from the fixtures independently (Python's zipfile/json, and
  * node:zlib + JSON.parse below), never from this importer's output.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Evaluation, PerSampleEvaluation } from '../../evidence/types.js';
 import { validateEvidence } from '../../evidence/validate.js';
 import type { ImportResult } from '../types.js';
 import { importInspectEval } from './index.js';
-import { caught, FIXTURES, fixture, importAny, importJson, options } from './test-helpers/fixtures.js';
+import { caught, FIXTURES, importAny, importJson, options } from './test-helpers/fixtures.js';
 import { memberText, rebuildZip } from './test-helpers/zip-writer.js';
+
+/** A fixture's bytes, from ../shared beside the repository. */
+function fixture(name: string): Uint8Array {
+  return new Uint8Array(
+    readFileSync(new URL(`../../../../../shared/fixtures/inspect/${name}`, import.meta.url)),
+  );
+}
 
 function only(r: ImportResult): PerSampleEvaluation {
   expect(r.evaluations).toHaveLength(1);

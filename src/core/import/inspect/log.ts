@@ -7,6 +7,7 @@ import type { Evaluation, Sample } from '../../evidence/types.js';
 import type { ImportLimits, ImportOptions, ImportResult, MappingRule } from '../types.js';
 import { ALL, arr, obj, type Sel, SKIP } from './json-stream.js';
 import { inspectScoreToNumber } from './score.js';
+import { firstLine, printable } from './text.js';
 
 export const DEFAULT_LIMITS: Required<ImportLimits> = {
   maxDecompressedBytes: 4 * 1024 * 1024 * 1024,
@@ -112,17 +113,6 @@ function str(v: unknown): string | undefined {
 
 function int(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;
-}
-
-/** Control characters replaced, so a string from the log cannot break a one-line message. */
-function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]/g, ' ');
-}
-
-/** The first line of a (possibly multi-line) message from the log, shortened. */
-function firstLine(s: string, max = 160): string {
-  const line = oneLine(s.split(/\r?\n/, 1)[0] ?? '');
-  return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
 interface ScoreCell {
@@ -654,7 +644,7 @@ function evaluation(s: Selected, rows: Row[], ctx: EvalContext): Evaluation {
     if (r.limit !== null) limited++;
     samples.push({ id: r.id, epoch: r.epoch, value: x });
   }
-  const label = oneLine(`${task} / ${s.spec}`);
+  const label = printable(`${task} / ${s.spec}`);
   if (samples.length === 0)
     throw new GreenlightError(
       'invalid_input',

@@ -1,12 +1,20 @@
 /** Synthetic Inspect logs, generated here, for what no public fixture shows. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { PerSampleEvaluation } from '../../evidence/types.js';
 import { validateEvidence } from '../../evidence/validate.js';
 import type { ImportOptions, ImportResult } from '../types.js';
 import { importInspectEval } from './index.js';
-import { caught, FIXTURES, fixture, importJson, options } from './test-helpers/fixtures.js';
+import { caught, FIXTURES, importJson, options } from './test-helpers/fixtures.js';
 import { evalLog, header, jsonLog, jsonText, sample, summary } from './test-helpers/synthetic.js';
 import { buildZip, crc32, memberText, rebuildZip } from './test-helpers/zip-writer.js';
+
+/** A fixture's bytes, from ../shared beside the repository. */
+function fixture(name: string): Uint8Array {
+  return new Uint8Array(
+    readFileSync(new URL(`../../../../../shared/fixtures/inspect/${name}`, import.meta.url)),
+  );
+}
 
 type Obj = Record<string, unknown>;
 

@@ -12,6 +12,7 @@ import { Inflate, inflateSync } from 'fflate';
 import { Decompress as ZstdDecompress, decompress as zstdDecompress } from 'fzstd';
 import { GreenlightError } from '../../errors.js';
 import { CRC32_INIT, crc32Update } from './crc32.js';
+import { printable } from './text.js';
 
 export interface ZipLimits {
   maxEntries: number;
@@ -74,11 +75,6 @@ const ONE_SHOT_MAX_IN = 16 * 1024;
 const ZSTD_BLOCK_MAX = 128 * 1024;
 
 const names = new TextDecoder('utf-8');
-
-/** A member name as it can appear in a one-line message (control characters escaped). */
-export function printable(name: string): string {
-  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function mib(n: number): string {
   return n >= 1024 * 1024

@@ -1,10 +1,7 @@
-/** Test-only access to the shared Inspect fixtures (../shared beside the repository). */
-import { readFileSync } from 'node:fs';
+/** Test-only helpers around the shared Inspect fixtures (../shared beside the repository; the tests read them). */
 import { GreenlightError } from '../../../errors.js';
 import type { ImportOptions, ImportResult } from '../../types.js';
 import { createInspectJsonImporter, importInspectEval } from '../index.js';
-
-const DIR = new URL('../../../../../../shared/fixtures/inspect/', import.meta.url);
 
 export const FIXTURES = {
   logStreaming: 'log_streaming.eval',
@@ -19,10 +16,6 @@ export const FIXTURES = {
   noSamples: '2025-05-12T20-28-13-04-00_no-samples.json',
   errorStatus: '2024-08-29T15-11-18+00-00_popularity_5EAmX6wjMFqea6WY7XHzZp.json',
 } as const;
-
-export function fixture(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(new URL(name, DIR)));
-}
 
 export function options(fileName: string, extra: Partial<ImportOptions> = {}): ImportOptions {
   return { metric: 'test.metric', fileName, sha256: 'f'.repeat(64), ...extra };

@@ -1,8 +1,8 @@
 /**
- * Test-only ZIP writing and raw reading, independent of the reader under test: node:zlib for deflate, inflate
- * and CRC-32, and a hand-written record layout (including Zip64).
+ * Test-only ZIP writing and raw reading, independent of the reader under test: a hand-written record layout
+ * (including Zip64), fflate's one-shot deflate/inflate, and a bit-by-bit CRC-32 (the reader's is table-driven).
  */
-import { deflateRawSync, inflateRawSync, crc32 as zlibCrc32 } from 'node:zlib';
+import { deflateSync, inflateSync } from 'fflate';
 import { decompress as zstdDecompress } from 'fzstd';
 
 export interface ZipMember {
@@ -32,8 +32,14 @@ export function bytesOf(data: Uint8Array | string): Uint8Array {
   return typeof data === 'string' ? enc.encode(data) : data;
 }
 
+/** CRC-32, one bit at a time: slow, obviously right, and unlike the reader's. */
 export function crc32(data: Uint8Array): number {
-  return zlibCrc32(data) >>> 0;
+  let c = 0xffffffff;
+  for (const byte of data) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
 }
 
 export function buildZip(members: ZipMember[], opts: ZipOptions = {}): Uint8Array {
@@ -53,7 +59,7 @@ export function buildZip(members: ZipMember[], opts: ZipOptions = {}): Uint8Arra
       crc = m.crc ?? 0;
     } else {
       const data = bytesOf(m.data ?? '');
-      raw = method === 0 ? data : deflateRawSync(data);
+      raw = method === 0 ? data : deflateSync(data);
       usize = m.usize ?? data.length;
       crc = m.crc ?? crc32(data);
     }
@@ -172,7 +178,7 @@ export function memberText(bytes: Uint8Array, name: string): string {
     .filter((x) => x.name === name)
     .pop();
   if (m === undefined) throw new Error(`no member ${name}`);
-  const data = m.method === 0 ? m.raw : m.method === 8 ? inflateRawSync(m.raw) : zstdDecompress(m.raw);
+  const data = m.method === 0 ? m.raw : m.method === 8 ? inflateSync(m.raw) : zstdDecompress(m.raw);
   return Buffer.from(data).toString('utf8');
 }
 
