@@ -2,6 +2,7 @@
  * The HTTP API (service.md "API contract") over the workflow. The server authenticates (Bearer token → person;
  * no token → the public) and maps errors to the contract; every authorization decision is the workflow's.
  */
+
 import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -13,6 +14,7 @@ import Fastify, {
 } from 'fastify';
 import { sql } from 'kysely';
 import { parseDocument } from 'yaml';
+import { logRoutes } from '../log/routes.js';
 import type { Store } from '../store/db.js';
 import { type Actor, type ErrorDetail, ServiceError } from '../workflow/types.js';
 import { DOCS_CSS, renderDocs } from './docs.js';
@@ -54,6 +56,11 @@ export interface BuildServerOptions {
   limits?: ServerLimits;
   /** Trust X-Forwarded-* (behind a reverse proxy): rate limits then key on the client's address. */
   trustProxy?: boolean;
+  /**
+   * The transparency log (`/log/…`, `/v1/log/…`) over `store`: its origin (`--log-origin`) and whether this
+   * process runs the integrator. `false` leaves the log routes out (only for tests of other routes).
+   */
+  log?: { origin?: string; integrate?: boolean } | false;
 }
 
 export const DEFAULT_LIMITS = {
@@ -189,6 +196,15 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     openapi ??= buildOpenApi(ROUTES, { publicUrl: options.publicUrl, limits });
     return openapi;
   };
+
+  if (options.store && options.log !== false) {
+    app.register(logRoutes, {
+      store: options.store,
+      ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
+      ...(options.log?.origin !== undefined ? { origin: options.log.origin } : {}),
+      ...(options.log?.integrate !== undefined ? { integrate: options.log.integrate } : {}),
+    });
+  }
 
   app.register(async (api) => {
     api.get('/healthz', async (_request, reply) => {

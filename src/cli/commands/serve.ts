@@ -22,6 +22,8 @@ export interface StartServerOptions {
   port?: number;
   host?: string;
   publicUrl?: string;
+  /** The transparency log's origin, fixed at first start (default: from the public URL). */
+  logOrigin?: string;
   /** Admin token to create on a database without an admin (default GREENLIGHT_BOOTSTRAP_TOKEN). */
   bootstrapToken?: string;
   /** Milliseconds between sweeps (default 2000); 0 disables the periodic sweeper (one sweep at start). */
@@ -58,6 +60,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       publicUrl: options.publicUrl,
       limits: options.limits,
       trustProxy: options.trustProxy,
+      log: options.logOrigin !== undefined ? { origin: options.logOrigin } : {},
     });
     const log = app.log;
     stopSweeper = startSweeper(workflow, options.sweepIntervalMs ?? 2000, (e) =>
@@ -147,34 +150,48 @@ export function registerServeCommand(program: Command): void {
       'database: sqlite:PATH or postgres://… (default: DATABASE_URL, else sqlite:greenlight.sqlite)',
     )
     .option('--public-url <url>', 'the URL clients reach the server at (OpenAPI servers, links)')
+    .option(
+      '--log-origin <origin>',
+      'transparency log origin, fixed at first start (default: from --public-url)',
+    )
     .option('--json', 'print {url} as JSON once listening')
-    .action(async (opts: { port: string; host: string; db?: string; publicUrl?: string; json?: boolean }) => {
-      const server = await startServer({
-        port: parsePort(opts.port),
-        host: opts.host,
-        db: opts.db,
-        publicUrl: opts.publicUrl,
-        // Logs go to stderr so that stdout carries only what the command prints.
-        logger: { level: process.env.LOG_LEVEL ?? 'info', stream: process.stderr },
-      });
-      process.stdout.write(
-        opts.json
-          ? `${JSON.stringify({ url: server.url, docs: `${server.url}/docs` })}\n`
-          : `greenlight serving on ${server.url} (API docs: ${server.url}/docs; database: ${server.store.description})\n`,
-      );
-      await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals) => {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          server.app.log.info({ signal }, 'shutting down');
-          server.close().then(resolve, (e) => {
-            server.app.log.error({ err: e }, 'shutdown failed');
-            process.exitCode = 1;
-            resolve();
-          });
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
-    });
+    .action(
+      async (opts: {
+        port: string;
+        host: string;
+        db?: string;
+        publicUrl?: string;
+        logOrigin?: string;
+        json?: boolean;
+      }) => {
+        const server = await startServer({
+          port: parsePort(opts.port),
+          host: opts.host,
+          db: opts.db,
+          publicUrl: opts.publicUrl,
+          ...(opts.logOrigin !== undefined ? { logOrigin: opts.logOrigin } : {}),
+          // Logs go to stderr so that stdout carries only what the command prints.
+          logger: { level: process.env.LOG_LEVEL ?? 'info', stream: process.stderr },
+        });
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify({ url: server.url, docs: `${server.url}/docs` })}\n`
+            : `greenlight serving on ${server.url} (API docs: ${server.url}/docs; database: ${server.store.description})\n`,
+        );
+        await new Promise<void>((resolve) => {
+          const stop = (signal: NodeJS.Signals) => {
+            process.off('SIGTERM', stop);
+            process.off('SIGINT', stop);
+            server.app.log.info({ signal }, 'shutting down');
+            server.close().then(resolve, (e) => {
+              server.app.log.error({ err: e }, 'shutdown failed');
+              process.exitCode = 1;
+              resolve();
+            });
+          };
+          process.on('SIGTERM', stop);
+          process.on('SIGINT', stop);
+        });
+      },
+    );
 }
