@@ -299,7 +299,7 @@ async function main() {
       rows.push([label, r]);
     }
     console.log(
-      '    layout               members read  importer   bare inflate+JSON.parse  ratio   peak RSS',
+      '    layout               members read  importer   bare inflate+JSON.parse  ratio   peak RSS (child: both runs)',
     );
     for (const [label, r] of rows)
       console.log(

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDetermineCommand } from './commands/determine.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerFrameworkCommands } from './commands/framework.js';
@@ -16,6 +17,7 @@ registerFrameworkCommands(program);
 registerDetermineCommand(program);
 registerEvidenceCommands(program);
 registerServeCommand(program);
+registerDemoCommand(program);
 registerAdminCommands(program);
 registerLogCommands(program);
 registerVerifyCommand(program);

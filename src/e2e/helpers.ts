@@ -23,7 +23,10 @@ export function drillVariant(
   onLapse: 'deemed_approved' | 'escalate',
 ): string {
   const out = DRILL_YAML.replace(/^id: drill-fast-clock$/m, `id: ${id}`)
-    .replace(/^ {2}decision_within: \{ seconds: \d+ \}$/m, `  decision_within: { seconds: ${decisionWithinSeconds} }`)
+    .replace(
+      /^ {2}decision_within: \{ seconds: \d+ \}$/m,
+      `  decision_within: { seconds: ${decisionWithinSeconds} }`,
+    )
     .replace(/^ {2}on_lapse: deemed_approved$/m, `  on_lapse: ${onLapse}`);
   if (!out.includes(`id: ${id}`) || !out.includes(`seconds: ${decisionWithinSeconds} }`))
     throw new Error('drill framework layout changed: cannot derive a variant');
@@ -105,7 +108,11 @@ export function expectStatus(r: Reply, status: number): Reply {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -20,11 +20,14 @@ export async function seedDatabase(db: TestDatabase, lapseSeconds: number): Prom
     await wf.publishFramework(system, DRILL_YAML, 'yaml');
     await wf.publishFramework(system, drillVariant(LAPSE.id, lapseSeconds, 'deemed_approved'), 'yaml');
     await wf.createOrg(system, { id: ORG, name: 'Larkspur AI', jurisdiction: 'US', verified: true });
-    for (const id of GRANTEES) await wf.createOrg(system, { id, name: id, jurisdiction: 'GB', verified: false });
+    for (const id of GRANTEES)
+      await wf.createOrg(system, { id, name: id, jurisdiction: 'GB', verified: false });
     const tokens = {} as Seeded['tokens'];
     for (const id of ['rev1', 'rev2', 'rev3', 'rev4'] as const)
       tokens[id] = (await wf.createPerson(system, { id, name: id, role: 'reviewer', org: null })).token;
-    tokens.dev = (await wf.createPerson(system, { id: 'dev', name: 'dev', role: 'developer', org: ORG })).token;
+    tokens.dev = (
+      await wf.createPerson(system, { id: 'dev', name: 'dev', role: 'developer', org: ORG })
+    ).token;
     return { tokens };
   } finally {
     await store.close();

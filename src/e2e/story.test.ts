@@ -6,11 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../cli/commands/serve.js';
-import {
-  describeOnEachDatabase,
-  freshDatabase,
-  type TestDatabase,
-} from '../store/test-helpers/databases.js';
+import { describeOnEachDatabase, freshDatabase, type TestDatabase } from '../store/test-helpers/databases.js';
 import {
   Client,
   checkLogInvariants,
@@ -105,7 +101,12 @@ describeOnEachDatabase('e2e: the whole story over HTTP', (dialect) => {
       expect(r.body).toMatchObject({ id: p.id, role: p.role });
       tokens[p.id] = r.body.token;
     }
-    const [r1, r2, r3, r4] = ['rev-1', 'rev-2', 'rev-3', 'rev-4'].map((id) => anon.as(tokens[id]));
+    const [r1, r2, r3, r4] = ['rev-1', 'rev-2', 'rev-3', 'rev-4'].map((id) => anon.as(tokens[id])) as [
+      Client,
+      Client,
+      Client,
+      Client,
+    ];
     const affiliated = anon.as(tokens['rev-affiliated']);
     const dev = anon.as(tokens.dev);
     expectStatus(await anon.post('/v1/orgs', orgs[1]), 401);
@@ -193,7 +194,9 @@ describeOnEachDatabase('e2e: the whole story over HTTP', (dialect) => {
     expect(await status(s3.id)).toBe('evidence_requested');
     const added = logged(
       expectStatus(
-        await dev.post(`/v1/submissions/${s3.id}/evidence`, { evidence: evidence('01-approve', MODEL, 'v3') }),
+        await dev.post(`/v1/submissions/${s3.id}/evidence`, {
+          evidence: evidence('01-approve', MODEL, 'v3'),
+        }),
         200,
       ),
     );
@@ -226,7 +229,9 @@ describeOnEachDatabase('e2e: the whole story over HTTP', (dialect) => {
     // ---- appeal upheld ----
     const s4 = await submit(DRILL, evidence('01-approve', MODEL, 'v4'));
     await decide(`/v1/submissions/${s4.id}/decision`, r1, r2, { action: 'deny', rationale: 'no' });
-    const a4 = logged(expectStatus(await dev.post(`/v1/submissions/${s4.id}/appeal`, { reasons: 'why' }), 201));
+    const a4 = logged(
+      expectStatus(await dev.post(`/v1/submissions/${s4.id}/appeal`, { reasons: 'why' }), 201),
+    );
     expectStatus(
       await r2.post(`/v1/appeals/${a4.body.id}/decision`, { action: 'deny', rationale: 'I signed it' }),
       403,
@@ -328,7 +333,10 @@ describeOnEachDatabase('e2e: the whole story over HTTP', (dialect) => {
     expect(withGrants.grants.length).toBe(INSTITUTIONS.length + 1);
 
     logged(
-      expectStatus(await r2.post(`/v1/incidents/${inc.body.id}/resolve`, { reason: 'classifier patched' }), 200),
+      expectStatus(
+        await r2.post(`/v1/incidents/${inc.body.id}/resolve`, { reason: 'classifier patched' }),
+        200,
+      ),
     );
     expect((await model()).effective_tier).toBe('public');
     expect(await check('verified-corp')).toMatchObject({ allow: true, rule: 'public' });

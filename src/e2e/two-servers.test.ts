@@ -14,6 +14,7 @@ import {
   evidence,
   expectStatus,
   killHard,
+  type Reply,
   type ServerProcess,
   sleep,
   startServeProcess,
@@ -49,8 +50,9 @@ describe.skipIf(skipped)(
       const [a, b] = servers.map((s) => s.url) as [string, string];
       const on = (url: string, who: keyof Seeded['tokens']) => new Client(url, seeded.tokens[who]);
       const acked: number[] = [];
-      const ack = (r: { status: number; body: { log_index?: number } }) => {
-        if (r.status >= 200 && r.status < 300 && typeof r.body.log_index === 'number') acked.push(r.body.log_index);
+      const ack = (r: Reply) => {
+        if (r.status >= 200 && r.status < 300 && typeof r.body.log_index === 'number')
+          acked.push(r.body.log_index);
         return r;
       };
 

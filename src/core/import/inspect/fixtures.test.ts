@@ -274,6 +274,13 @@ describe('Inspect fixtures', () => {
     }
   });
 
+  test('.json progress: bytes pushed so far, total 0 (unknown to a stream)', () => {
+    const bytes = fixture(FIXTURES.intercode);
+    const calls: [number, number][] = [];
+    importJson(bytes, options(FIXTURES.intercode, { onProgress: (d, t) => calls.push([d, t]) }), 1000);
+    expect(calls.at(-1)).toEqual([bytes.length, 0]);
+  });
+
   test('progress is reported up to the archive size', () => {
     const bytes = fixture(FIXTURES.popularity100);
     const calls: [number, number][] = [];
