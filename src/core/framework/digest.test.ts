@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { canonicalJson } from '../canonical-json.js';
 import { parseFramework } from './load.js';
-import { EXAMPLE_JSON, EXAMPLE_YAML, edit, MINIMAL } from './test-helpers/framework.js';
+import { EXAMPLE_JSON, EXAMPLE_YAML, edit, MINIMAL } from '../../test-support/framework.js';
 
 const EXAMPLE = parseFramework(EXAMPLE_YAML, { file: 'example.yaml' });
 

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { digestOf } from '../digest.js';
 import { GreenlightError } from '../errors.js';
 import { parseFramework, validateFrameworkValue } from './load.js';
-import { EXAMPLE_JSON, EXAMPLE_YAML, MINIMAL } from './test-helpers/framework.js';
+import { EXAMPLE_JSON, EXAMPLE_YAML, MINIMAL } from '../../test-support/framework.js';
 import type { Framework } from './types.js';
 
 const FILE = 'fuzz.yaml';

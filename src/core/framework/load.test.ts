@@ -3,7 +3,7 @@ import { digestOf } from '../digest.js';
 import { GreenlightError } from '../errors.js';
 import { frameworkDigest, parentPath, parseFramework, validateFrameworkValue } from './load.js';
 import { guessFormat } from './source.js';
-import { EXAMPLE_JSON, EXAMPLE_YAML, edit, loadError, MINIMAL } from './test-helpers/framework.js';
+import { EXAMPLE_JSON, EXAMPLE_YAML, edit, loadError, MINIMAL } from '../../test-support/framework.js';
 
 describe('the spec example', () => {
   const f = parseFramework(EXAMPLE_YAML, { file: 'example.yaml' });

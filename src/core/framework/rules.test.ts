@@ -10,7 +10,7 @@ import {
   MINIMAL,
   positionOf,
   problemLines,
-} from './test-helpers/framework.js';
+} from '../../test-support/framework.js';
 
 const withReview = (extra: string) => edit(MINIMAL, 'review:\n', `review:\n${extra}`);
 

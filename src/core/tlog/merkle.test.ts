@@ -15,7 +15,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from './index.js';
-import { listJson, readFixtureText, readProbe } from './test-helpers/fixtures.js';
+import { listJson, readFixtureText, readProbe } from '../../test-support/tlog-fixtures.js';
 import { ReferenceTree } from './test-helpers/reference.js';
 
 interface RefVectors {

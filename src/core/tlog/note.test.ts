@@ -24,7 +24,7 @@ import {
   tryFromBase64,
   utf8,
 } from './index.js';
-import { readFixtureText } from './test-helpers/fixtures.js';
+import { readFixtureText } from '../../test-support/tlog-fixtures.js';
 
 function code(f: () => unknown): string | undefined {
   try {

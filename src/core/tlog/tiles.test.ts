@@ -28,7 +28,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from './index.js';
-import { readFixture, readFixtureText } from './test-helpers/fixtures.js';
+import { readFixture, readFixtureText } from '../../test-support/tlog-fixtures.js';
 import { ReferenceTree } from './test-helpers/reference.js';
 
 function code(f: () => unknown): string | undefined {

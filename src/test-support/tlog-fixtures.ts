@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // This file is src/core/tlog/test-helpers/; the repo root is four levels up and `shared` sits beside it.
-const ROOT = new URL('../../../../../shared/fixtures/tlog/', import.meta.url);
+const ROOT = new URL('../../../shared/fixtures/tlog/', import.meta.url);
 
 export function fixtureUrl(rel: string): URL {
   return new URL(rel, ROOT);

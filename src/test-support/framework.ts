@@ -1,11 +1,11 @@
 /** Shared by the framework tests (not built into dist). */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { formatProblem, GreenlightError, type Problem } from '../../errors.js';
-import { type ParseFrameworkOptions, parseFramework } from '../load.js';
+import { formatProblem, GreenlightError, type Problem } from '../core/errors.js';
+import { type ParseFrameworkOptions, parseFramework } from '../core/framework/load.js';
 
 export function fixture(name: string): string {
-  return readFileSync(new URL(`../test-fixtures/${name}`, import.meta.url), 'utf8');
+  return readFileSync(new URL(`../core/framework/test-fixtures/${name}`, import.meta.url), 'utf8');
 }
 
 export const EXAMPLE_YAML = fixture('example.yaml');
