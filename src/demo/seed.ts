@@ -121,6 +121,11 @@ function northwindEvidence(model: string, version: string, cyberAlert: boolean):
   };
 }
 
+/** model-x is approved for vetted partners in these jurisdictions only. */
+const MODEL_X_CONDITIONS = {
+  jurisdictions: { allow: ['US', 'GB', 'CA', 'DE', 'FR', 'NL', 'JP', 'AU', 'SE', 'IE'] },
+};
+
 const LABS = [
   { id: 'larkspur-ai', name: 'Larkspur AI', jurisdiction: 'US', verified: true },
   { id: 'example-lab', name: 'Example Lab', jurisdiction: 'US', verified: true },
@@ -259,7 +264,7 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
   const present = (options.now ?? new Date()).getTime();
   // Day 0 of the history: 140 days before the present, at 14:00 UTC (mid-morning in New York).
   const start = Math.floor((present - 140 * DAY) / DAY) * DAY + 14 * HOUR;
-  let clock = start;
+  let clock = start - 12 * HOUR;
   const wf: Workflow = createWorkflow(store, { now: () => new Date(clock) });
   const SYSTEM: Actor = { kind: 'system' };
   const PUBLIC: Actor = { kind: 'public' };
@@ -313,7 +318,9 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
   /** The example-frontier version new submissions must use today (the newest published one in force). */
   const efNow = (): FrameworkFile => {
     const today = new Date(clock).toISOString().slice(0, 10);
-    const efs = published.filter((f) => f.id === ef1.id).sort((a, b) => a.effective.localeCompare(b.effective));
+    const efs = published
+      .filter((f) => f.id === ef1.id)
+      .sort((a, b) => a.effective.localeCompare(b.effective));
     return efs.filter((f) => f.effective <= today).at(-1) ?? efs[0]!;
   };
 
@@ -394,7 +401,12 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
 
   // ---- 2. Approved restricted, with a jurisdiction condition: example-lab/model-x ----------------------
   await at(4, 11);
-  const modelX = await submitEF('dev-example', '02-approve-restricted.json', 'example-lab/model-x', '2026-06-01');
+  const modelX = await submitEF(
+    'dev-example',
+    '02-approve-restricted.json',
+    'example-lab/model-x',
+    '2026-06-01',
+  );
 
   await decide(
     sub(atlas3.id),
@@ -413,7 +425,7 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
     {
       action: 'approve',
       tier: 'vetted_partners',
-      conditions: { jurisdictions: { allow: ['US', 'GB', 'CA', 'DE', 'FR', 'NL', 'JP', 'AU', 'SE', 'IE'] } },
+      conditions: MODEL_X_CONDITIONS,
       rationale:
         'Cyber High is reached on all three canaries; trusted access and misuse monitoring are attested. Approved for vetted partners in the listed jurisdictions.',
     },
@@ -461,6 +473,7 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
     {
       action: 'approve',
       tier: 'vetted_partners',
+      conditions: MODEL_X_CONDITIONS,
       rationale:
         'All three cyber canaries are crossed with intervals clear of their thresholds; the restriction stands.',
     },
@@ -482,7 +495,12 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
 
   // ---- 5. Denied, then appeal reversed: larkspur-ai/atlas-4 --------------------------------------------
   await at(22, 12);
-  const atlas4 = await submitEF('dev-larkspur', '03-safeguards-missing.json', 'larkspur-ai/atlas-4', '2026-08-20');
+  const atlas4 = await submitEF(
+    'dev-larkspur',
+    '03-safeguards-missing.json',
+    'larkspur-ai/atlas-4',
+    '2026-08-20',
+  );
 
   // ---- 6. Lapse → deemed approved: quillon-ai/sparrow-1 (nobody decides) -------------------------------
   await at(24, 15);
@@ -553,18 +571,30 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
 
   // ---- 8. Override: fernhollow-ai/tern-2 approved more openly than the determination grants ------------
   await at(45, 12);
-  const tern2 = await submitEF('dev-fernhollow', '02-approve-restricted.json', 'fernhollow-ai/tern-2', '2026-08-28');
+  const tern2 = await submitEF(
+    'dev-fernhollow',
+    '02-approve-restricted.json',
+    'fernhollow-ai/tern-2',
+    '2026-08-28',
+  );
 
   // ---- 9. Approved under Northwind (quorum 3): fernhollow-ai/petrel-1 ----------------------------------
   await at(47, 10);
-  const petrel1 = await submitNW('dev-fernhollow', 'fernhollow-ai/petrel-1', '2026-08-15', false, 'general_availability');
+  const petrel1 = await submitNW(
+    'dev-fernhollow',
+    'fernhollow-ai/petrel-1',
+    '2026-08-15',
+    false,
+    'general_availability',
+  );
 
   await decide(
     sub(tern2.id),
     {
       action: 'approve',
       tier: 'general_api',
-      rationale: 'Approved for any verified organisation, beyond the vetted_partners the determination grants.',
+      rationale:
+        'Approved for any verified organisation, beyond the vetted_partners the determination grants.',
       justification:
         'The cyber canaries were run without the production refusal layer; the board accepts the lab’s red-team report that the deployed system stays below cyber High, and requires re-testing in 90 days.',
     },
@@ -690,6 +720,9 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
     reason: 'Retired: replaced by model-x for every customer.',
   });
 
+  // ---- 18. An open review with its clock running (one of two signatures): larkspur-ai/atlas-5 -----------
+  await ago(6, -5);
+  const atlas5 = await submitEF('dev-larkspur', '01-approve.json', 'larkspur-ai/atlas-5', '2026-11-01');
   // ---- 17. An incident restricting a model right now: fernhollow-ai/tern-2 ------------------------------
   await ago(4, -6);
   const tern2Incident = await wf.reportIncident(as('dev-fernhollow'), {
@@ -701,9 +734,6 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
   await ago(4, -3);
   await wf.classifyIncident(as('rev-bram'), tern2Incident.id, 'general_jailbreak');
 
-  // ---- 18. An open review with its clock running (one of two signatures): larkspur-ai/atlas-5 -----------
-  await ago(6, -5);
-  const atlas5 = await submitEF('dev-larkspur', '01-approve.json', 'larkspur-ai/atlas-5', '2026-11-01');
   await ago(2, -4);
   await wf.proposeDecision(as('rev-ada'), sub(atlas5.id), {
     action: 'approve',

@@ -35,12 +35,12 @@ describe.skipIf(skipped)(
     let seeded: Seeded;
     const servers: ServerProcess[] = [];
 
+    beforeAll(() => ensureBuilt(), 300_000);
     beforeAll(async () => {
-      ensureBuilt();
       db = freshDatabase('postgres');
       seeded = await seedDatabase(db, LAPSE_SECONDS);
       servers.push(await startServeProcess(db), await startServeProcess(db));
-    }, 180_000);
+    }, 90_000);
     afterAll(async () => {
       for (const s of servers) await killHard(s);
       await db?.cleanup();

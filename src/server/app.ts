@@ -15,13 +15,14 @@ import Fastify, {
 import { sql } from 'kysely';
 import { parseDocument } from 'yaml';
 import { logRoutes } from '../log/routes.js';
+import { mcpHttp } from '../mcp/http.js';
 import type { Store } from '../store/db.js';
 import { type Actor, type ErrorDetail, ServiceError } from '../workflow/types.js';
 import { DOCS_CSS, renderDocs } from './docs.js';
 import { errorBody, mapError, zodDetails } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
-import { Answer, ROUTES, type RouteDef } from './routes.js';
+import { type AccessCheckPort, Answer, ROUTES, type RouteDef } from './routes.js';
 import type { ServerWorkflow } from './workflow-port.js';
 
 export interface RateLimitSetting {
@@ -61,6 +62,8 @@ export interface BuildServerOptions {
    * process runs the integrator. `false` leaves the log routes out (only for tests of other routes).
    */
   log?: { origin?: string; integrate?: boolean } | false;
+  /** An in-memory access checker (src/access) answering /v1/access/check; default: the workflow's database read. */
+  access?: AccessCheckPort;
 }
 
 export const DEFAULT_LIMITS = {
@@ -206,6 +209,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     });
   }
 
+  app.register(mcpHttp, { publicUrl: options.publicUrl });
+
   app.register(async (api) => {
     api.get('/healthz', async (_request, reply) => {
       if (options.store) {
@@ -232,6 +237,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
     for (const route of ROUTES) registerRoute(api, route);
   });
+
+  app.register(import('./web.js')); // the web dashboard at / (web/dist; SPA fallback outside API paths)
 
   function registerRoute(api: FastifyInstance, route: RouteDef): void {
     const rate =
@@ -311,7 +318,15 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     }
     if (details.length > 0)
       throw new ServiceError('invalid', `invalid request: ${details.length} problem(s)`, details);
-    const result = await route.handler({ workflow, actor: request.actor, params, query, body, request });
+    const result = await route.handler({
+      workflow,
+      actor: request.actor,
+      params,
+      query,
+      body,
+      request,
+      access: options.access,
+    });
     if (result instanceof Answer) return reply.status(result.status).send(result.body);
     return reply.status(route.status).send(result ?? {});
   }

@@ -4,7 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { Actor } from '../workflow/types.js';
+import type { AccessAnswer, Actor } from '../workflow/types.js';
 import * as S from './schemas.js';
 import type { ServerWorkflow } from './workflow-port.js';
 
@@ -26,6 +26,13 @@ export interface RouteContext {
   // biome-ignore lint/suspicious/noExplicitAny: validated by the route's schemas
   params: any;
   request: FastifyRequest;
+  /** The in-memory access checker, when the server has one (answers access checks from memory). */
+  access?: AccessCheckPort | undefined;
+}
+
+/** What the access routes need from an in-memory checker (src/access). */
+export interface AccessCheckPort {
+  check(query: { model: string; org: string; version?: string | null }): AccessAnswer;
 }
 
 export type Method = 'GET' | 'POST' | 'DELETE';
@@ -492,7 +499,7 @@ export const ROUTES: RouteDef[] = [
     query: S.AccessQuery,
     status: 200,
     answer: S.AccessAnswer,
-    handler: async ({ workflow, query }) => workflow.checkAccess(query),
+    handler: async ({ workflow, access, query }) => (access ? access.check(query) : workflow.checkAccess(query)),
   },
   {
     method: 'POST',
@@ -503,9 +510,10 @@ export const ROUTES: RouteDef[] = [
     body: S.AccessBatchBody,
     status: 200,
     answer: S.AccessBatchAnswer,
-    handler: async ({ workflow, body }) => {
+    handler: async ({ workflow, access, body }) => {
       const results = [];
-      for (const check of body.checks) results.push(await workflow.checkAccess(check));
+      for (const check of body.checks)
+        results.push(access ? access.check(check) : await workflow.checkAccess(check));
       return { results };
     },
   },

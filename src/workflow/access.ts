@@ -1,5 +1,15 @@
-/** The access check (service.md "Access"): {allow, tier, rule, ref}. */
-import { type Ctx, type Queryable, rankOf } from './context.js';
+/** The access check (service.md "Access"): {allow, tier, rule, ref}, by the shared rule in src/access/rules.ts. */
+import {
+  compareGrants,
+  decideAccess,
+  grantState,
+  prepareVersion,
+  type TierTable,
+  tierTable,
+  UNKNOWN_MODEL,
+} from '../access/rules.js';
+import type { Framework } from '../core/framework/types.js';
+import type { Ctx, Queryable } from './context.js';
 import { effectiveOf } from './effective-tier.js';
 import type { AccessAnswer } from './types.js';
 
@@ -9,68 +19,55 @@ export interface AccessQuery {
   version?: string | null;
 }
 
+const tables = new WeakMap<Framework, TierTable>();
+function tiersOf(fw: Framework): TierTable {
+  let t = tables.get(fw);
+  if (!t) {
+    t = tierTable(fw.tiers);
+    tables.set(fw, t);
+  }
+  return t;
+}
+
 export async function checkAccess(
   ctx: Ctx,
   query: AccessQuery,
   q: Queryable = ctx.store.db,
 ): Promise<AccessAnswer> {
-  const deny = (
-    rule: AccessAnswer['rule'],
-    tier: string | null = null,
-    ref: string | null = null,
-  ): AccessAnswer => ({ allow: false, tier, rule, ref });
-  if (typeof query?.model !== 'string' || typeof query.org !== 'string') return deny('unknown_model');
+  if (typeof query?.model !== 'string' || typeof query.org !== 'string') return UNKNOWN_MODEL;
   const eff = await effectiveOf(ctx, q, query.model, query.version ?? null);
-  if (!eff?.exists) return deny('unknown_model');
-  if (eff.withdrawn) return deny('withdrawn', null, eff.ref);
-  if (query.org === eff.org) return { allow: true, tier: eff.tier, rule: 'developer', ref: eff.ref };
-  if (eff.tier === null || !eff.framework) return deny('no_approval', null, eff.ref);
-  const tier = eff.tier;
-  const fw = eff.framework;
-  const org = await q
+  if (!eff?.exists) return UNKNOWN_MODEL;
+  const v = prepareVersion({
+    model: eff.model,
+    developer: eff.org,
+    version: eff.version,
+    exists: true,
+    withdrawn: eff.withdrawn,
+    tiers: eff.framework ? tiersOf(eff.framework) : null,
+    tier: eff.tier,
+    ref: eff.ref,
+    conditions: eff.conditions,
+  });
+  const row = await q
     .selectFrom('orgs')
     .select(['id', 'jurisdiction', 'verified'])
     .where('id', '=', query.org)
     .executeTakeFirst();
-  const j = eff.conditions?.jurisdictions;
-  if (j) {
-    const where = org?.jurisdiction ?? null;
-    if (
-      (j.allow && (where === null || !j.allow.includes(where))) ||
-      (j.deny && where !== null && j.deny.includes(where))
-    ) {
-      return deny('jurisdiction', tier, eff.ref);
-    }
-  }
-  const kind = fw.tiers[rankOf(fw, tier)]!.access;
-  if (kind === 'public') return { allow: true, tier, rule: 'public', ref: eff.ref };
-  const now = ctx.now().toISOString();
+  const org = row
+    ? { id: row.id, jurisdiction: row.jurisdiction, verified: Number(row.verified) === 1 }
+    : undefined;
   const grants = org
-    ? await q
-        .selectFrom('grants')
-        .select(['id', 'tier', 'expires_at'])
-        .where('model_id', '=', eff.model)
-        .where('org_id', '=', org.id)
-        .where('revoked_at', 'is', null)
-        .orderBy('created_at', 'desc')
-        .execute()
-    : [];
-  const rank = rankOf(fw, tier);
-  const covering = grants.filter((g) => {
-    const r = rankOf(fw, g.tier);
-    return g.tier === tier || (r >= 0 && r < rank && fw.tiers[r]!.access === 'grant');
-  });
-  const live = covering.find((g) => g.expires_at === null || g.expires_at > now);
-  if (kind === 'verified') {
-    if (org && org.verified === 1) return { allow: true, tier, rule: 'verified', ref: eff.ref };
-    if (live) return { allow: true, tier, rule: 'grant', ref: live.id };
-    return deny('unverified', tier, eff.ref);
-  }
-  if (kind === 'grant') {
-    if (live) return { allow: true, tier, rule: 'grant', ref: live.id };
-    const expired = covering[0];
-    if (expired) return deny('grant_expired', tier, expired.id);
-    return deny('not_granted', tier, eff.ref);
-  }
-  return deny('not_granted', tier, eff.ref);
+    ? (
+        await q
+          .selectFrom('grants')
+          .select(['id', 'tier', 'expires_at', 'created_at'])
+          .where('model_id', '=', eff.model)
+          .where('org_id', '=', org.id)
+          .where('revoked_at', 'is', null)
+          .execute()
+      )
+        .map((g) => grantState({ ...g, model: eff.model, org: org.id }))
+        .sort(compareGrants)
+    : undefined;
+  return decideAccess(v, query.org, org, grants, ctx.now().getTime());
 }

@@ -58,7 +58,13 @@ function readTokens(file: string): DemoToken[] | null {
   }
 }
 
-function banner(url: string, db: string, tokens: DemoToken[] | null, tokensFile: string, note: string): string {
+function banner(
+  url: string,
+  db: string,
+  tokens: DemoToken[] | null,
+  tokensFile: string,
+  note: string,
+): string {
   const lines = [
     '',
     'Greenlight demo',
@@ -72,7 +78,10 @@ function banner(url: string, db: string, tokens: DemoToken[] | null, tokensFile:
     '',
   ];
   const printed = (['admin', 'reviewer', 'developer', 'auditor'] as Role[])
-    .map((role) => tokens?.find((t) => t.person === PRINTED_PERSON[role]) ?? tokens?.find((t) => t.role === role))
+    .map(
+      (role) =>
+        tokens?.find((t) => t.person === PRINTED_PERSON[role]) ?? tokens?.find((t) => t.role === role),
+    )
     .filter((t): t is DemoToken => t !== undefined);
   if (printed.length) {
     lines.push('  DEMO credentials (fictional people; for this demo database only, never for real use):');
@@ -159,6 +168,21 @@ export function registerDemoCommand(program: Command): void {
         host: opts.host,
         logger: { level: process.env.LOG_LEVEL ?? 'warn', stream: process.stderr },
       });
+      // Listen for the signals before printing: whoever reads the banner may stop us at once.
+      const stopped = new Promise<void>((done) => {
+        const stop = (signal: NodeJS.Signals) => {
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          server.app.log.info({ signal }, 'shutting down');
+          server.close().then(done, (e) => {
+            server.app.log.error({ err: e }, 'shutdown failed');
+            process.exitCode = 1;
+            done();
+          });
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+      });
       const tokens = existsSync(tokensFile) ? readTokens(tokensFile) : null;
       if (opts.json) {
         process.stdout.write(
@@ -181,19 +205,6 @@ export function registerDemoCommand(program: Command): void {
         process.stdout.write(banner(server.url, store.description, tokens, tokensFile, note));
       }
 
-      await new Promise<void>((done) => {
-        const stop = (signal: NodeJS.Signals) => {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          server.app.log.info({ signal }, 'shutting down');
-          server.close().then(done, (e) => {
-            server.app.log.error({ err: e }, 'shutdown failed');
-            process.exitCode = 1;
-            done();
-          });
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
+      await stopped;
     });
 }

@@ -4,6 +4,8 @@
  * SIGTERM/SIGINT (stop accepting, finish in-flight requests, stop the sweeper, close the store).
  */
 import type { Command } from 'commander';
+import { type AccessChecker, createAccessChecker } from '../../access/checker.js';
+import { type AccessSync, startAccessSync } from '../../access/sync.js';
 import type { FastifyInstance } from 'fastify';
 import { type BuildServerOptions, buildServer, type ServerLimits } from '../../server/app.js';
 import type { ServerWorkflow } from '../../server/workflow-port.js';
@@ -32,6 +34,11 @@ export interface StartServerOptions {
   logger?: BuildServerOptions['logger'];
   trustProxy?: boolean;
   now?: () => Date;
+  /**
+   * The in-memory access checker answering /v1/access/check, kept current by polling the database's change
+   * counter every `intervalMs` (default 250). `false`: answer from the database on each check.
+   */
+  access?: { intervalMs?: number } | false;
 }
 
 export interface RunningServer {
@@ -39,6 +46,8 @@ export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   workflow: ServerWorkflow;
+  /** The in-memory access checker (absent with `access: false`). */
+  access?: AccessChecker;
   /** Graceful: stops accepting, finishes in-flight requests, stops the sweeper, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -48,12 +57,25 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const ownsStore = options.store === undefined || options.closeStore === true;
   let app: FastifyInstance | undefined;
   let stopSweeper = async () => {};
+  let accessSync: AccessSync | undefined;
   try {
     const workflow = createWorkflow(store, options.now ? { now: options.now } : {}) as ServerWorkflow;
     const bootstrap = options.bootstrapToken ?? process.env.GREENLIGHT_BOOTSTRAP_TOKEN;
     if (bootstrap) await workflow.bootstrapAdmin(bootstrap);
 
+    let access: AccessChecker | undefined;
+    if (options.access !== false) {
+      const now = options.now;
+      access = createAccessChecker(null, now ? { now } : {});
+      const sync = startAccessSync(store, access, {
+        intervalMs: options.access?.intervalMs ?? 250,
+        onError: (e) => app?.log.error({ err: e }, 'access sync failed'),
+      });
+      accessSync = sync;
+      await sync.ready;
+    }
     app = buildServer({
+      access,
       workflow,
       store,
       logger: options.logger,
@@ -76,12 +98,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       app: started,
       store,
       workflow,
+      ...(access ? { access } : {}),
       close: () => {
         closing ??= (async () => {
           try {
             await started.close();
           } finally {
             await stopSweeper();
+            await accessSync?.stop();
             if (ownsStore) await store.close();
           }
         })();
@@ -91,6 +115,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   } catch (e) {
     await app?.close().catch(() => {});
     await stopSweeper();
+    await accessSync?.stop().catch(() => {});
     if (ownsStore) await store.close().catch(() => {});
     throw e;
   }

@@ -1,0 +1,273 @@
+/**
+ * The developer console: drop evidence (native JSON, Inspect .eval/.json, lm-eval results), map it to a framework
+ * metric, see the determination computed in the browser by the core (the same code as `greenlight determine`),
+ * and submit it.
+ */
+import { useMemo, useState } from 'react';
+import { determineDocuments } from '../../../src/core/determination/index.js';
+import type { Determination } from '../../../src/core/determination/types.js';
+import { sha256Hex } from '../../../src/core/digest.js';
+import { isGreenlightError } from '../../../src/core/errors.js';
+import { parseFramework } from '../../../src/core/framework/index.js';
+import type { Framework } from '../../../src/core/framework/types.js';
+import { detectFormat, importLog, type LogFormat, mergeImported } from '../../../src/core/import/index.js';
+import { api, errorText } from '../api.js';
+import { DeterminationView } from '../components/DeterminationView.js';
+import { Login, useMe } from '../components/Login.js';
+import { modelHref, useLoad } from '../util.js';
+
+interface Dropped {
+  name: string;
+  bytes: Uint8Array;
+  sha256: string;
+  format: LogFormat | null;
+}
+
+function coreError(e: unknown): string {
+  if (isGreenlightError(e)) {
+    const problems = e.problems
+      .slice(0, 10)
+      .map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`)
+      .join('; ');
+    return problems ? `${e.message} — ${problems}` : e.message;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+function metricsOf(fw: Framework): string[] {
+  return [...new Set(fw.domains.flatMap((d) => d.thresholds.flatMap((t) => t.indicators.map((i) => i.metric))))].sort();
+}
+
+export function DeveloperPage() {
+  const [me, reloadMe] = useMe();
+  const [frameworks] = useLoad(() => api.frameworks(), []);
+  const [fwKey, setFwKey] = useState('');
+  const list = frameworks.state === 'ok' ? frameworks.value.items : [];
+  const current = list.filter((f) => f.superseded_by === null);
+  const chosen = fwKey || (current[0] ? `${current[0].id}@${current[0].version}` : '');
+  const [fw] = useLoad(async () => {
+    if (!chosen) return null;
+    const [id = '', version = ''] = chosen.split('@');
+    return parseFramework((await api.framework(id, version)).source);
+  }, [chosen]);
+  const framework = fw.state === 'ok' ? fw.value : null;
+
+  const [files, setFiles] = useState<Dropped[]>([]);
+  const [metric, setMetric] = useState('');
+  const [task, setTask] = useState('');
+  const [modelId, setModelId] = useState(me?.kind === 'person' && me.org ? `${me.org}/` : '');
+  const [version, setVersion] = useState('');
+  const [allowIncomplete, setAllowIncomplete] = useState(false);
+  const [tier, setTier] = useState('');
+  const [dragging, setDragging] = useState(false);
+  const [submitted, setSubmitted] = useState<{ ok: boolean; text: string; id?: string; digest?: string } | null>(null);
+
+  const needsMapping = files.some((f) => f.format !== 'native');
+  const metrics = framework ? metricsOf(framework) : [];
+  const chosenMetric = metric || metrics[0] || '';
+
+  const result = useMemo((): { evidence: unknown[]; d: Determination; warnings: string[] } | { error: string } | null => {
+    if (!framework || files.length === 0) return null;
+    try {
+      const natives: unknown[] = [];
+      const imported = [];
+      const warnings: string[] = [];
+      for (const f of files) {
+        if (f.format === null) throw new Error(`${f.name}: cannot tell the format (not native evidence, an Inspect log or lm-eval results)`);
+        if (f.format === 'native') {
+          natives.push(JSON.parse(new TextDecoder().decode(f.bytes)));
+          continue;
+        }
+        const r = importLog(f.format, f.bytes, {
+          metric: chosenMetric,
+          ...(task.trim() ? { task: task.trim() } : {}),
+          ...(allowIncomplete ? { allowIncomplete: true } : {}),
+          fileName: f.name,
+          sha256: f.sha256,
+        });
+        warnings.push(...r.warnings);
+        imported.push(r);
+      }
+      const evidence = [...natives];
+      // As `greenlight evidence import` writes it and `greenlight determine` reads it back.
+      if (imported.length > 0)
+        evidence.push(JSON.parse(JSON.stringify(mergeImported(imported, { id: modelId.trim(), version: version.trim() }))));
+      const d = determineDocuments(
+        framework,
+        evidence.map((value, i) => ({ value, file: files[i]?.name ?? `evidence #${i + 1}` })),
+        tier || undefined,
+      );
+      return { evidence, d, warnings };
+    } catch (e) {
+      return { error: coreError(e) };
+    }
+  }, [framework, files, chosenMetric, task, allowIncomplete, modelId, version, tier]);
+
+  async function addFiles(list: FileList | null) {
+    if (!list) return;
+    setSubmitted(null);
+    const out: Dropped[] = [];
+    for (const file of Array.from(list)) {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      out.push({ name: file.name, bytes, sha256: sha256Hex(bytes), format: detectFormat(bytes.subarray(0, 65536), file.name) });
+    }
+    setFiles((f) => [...f, ...out]);
+  }
+
+  async function submit() {
+    if (!result || 'error' in result || !framework) return;
+    if (result.evidence.length !== 1) {
+      setSubmitted({ ok: false, text: 'Submit one evidence document at a time (merge files into one first).' });
+      return;
+    }
+    try {
+      const r = await api.submit({
+        framework: { id: framework.id, version: framework.version },
+        evidence: result.evidence[0],
+        ...(tier ? { tier } : {}),
+      });
+      setSubmitted({ ok: true, text: `Submitted: ${r.id} (${r.status}).`, id: r.id, digest: r.determination.digest });
+    } catch (e) {
+      setSubmitted({ ok: false, text: `Could not submit: ${errorText(e)}` });
+    }
+  }
+
+  const modelOfEvidence = result && !('error' in result) ? result.d.model.id : null;
+
+  return (
+    <>
+      <h1>Developer console</h1>
+      <Login me={me} onChange={reloadMe} role="Developer" />
+      <p className="muted">
+        Anyone can see a determination here; nothing leaves your browser until you submit (which needs a developer
+        token).
+      </p>
+      <form className="dev-form" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Framework
+          <select value={chosen} onChange={(e) => setFwKey(e.target.value)}>
+            {list.map((f) => (
+              <option key={`${f.id}@${f.version}`} value={`${f.id}@${f.version}`}>
+                {f.id} {f.version}
+                {f.superseded_by ? ` (superseded by ${f.superseded_by})` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        {framework && (
+          <label>
+            Requested tier
+            <select value={tier} onChange={(e) => setTier(e.target.value)}>
+              <option value="">most open ({framework.tiers.at(-1)?.id})</option>
+              {framework.tiers.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.id}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <div
+          className={`dropzone${dragging ? ' dragging' : ''}`}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={(e) => {
+            e.preventDefault();
+            setDragging(false);
+            void addFiles(e.dataTransfer.files);
+          }}
+        >
+          <label>
+            Evidence files (drop here or choose): native JSON, Inspect .eval/.json, lm-eval results
+            <input
+              type="file"
+              multiple
+              accept=".json,.eval,.jsonl"
+              data-testid="evidence-input"
+              onChange={(e) => void addFiles(e.target.files)}
+            />
+          </label>
+        </div>
+        {files.length > 0 && (
+          <ul className="files">
+            {files.map((f) => (
+              <li key={`${f.name}:${f.sha256}`}>
+                {f.name} — <strong>{f.format ?? 'unknown format'}</strong>{' '}
+                <span className="muted">sha256 {f.sha256.slice(0, 16)}…</span>
+              </li>
+            ))}
+            <li>
+              <button type="button" onClick={() => (setFiles([]), setSubmitted(null))}>
+                Clear files
+              </button>
+            </li>
+          </ul>
+        )}
+        {needsMapping && (
+          <fieldset>
+            <legend>Map the log to the framework</legend>
+            <label>
+              Framework metric
+              <select value={chosenMetric} onChange={(e) => setMetric(e.target.value)}>
+                {metrics.map((m) => (
+                  <option key={m}>{m}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Task (optional)
+              <input value={task} onChange={(e) => setTask(e.target.value)} />
+            </label>
+            <label>
+              Model (org/name)
+              <input value={modelId} onChange={(e) => setModelId(e.target.value)} placeholder="example-lab/model-x" />
+            </label>
+            <label>
+              Model version
+              <input value={version} onChange={(e) => setVersion(e.target.value)} />
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={allowIncomplete} onChange={(e) => setAllowIncomplete(e.target.checked)} />{' '}
+              accept incomplete logs (recorded in the evidence)
+            </label>
+          </fieldset>
+        )}
+      </form>
+
+      {result && 'error' in result && (
+        <p role="alert" className="warn" data-testid="core-error">
+          {result.error}
+        </p>
+      )}
+      {result && !('error' in result) && (
+        <section aria-labelledby="det-h">
+          <h2 id="det-h">Determination (computed in your browser)</h2>
+          {result.warnings.map((w) => (
+            <p key={w} className="warn">
+              {w}
+            </p>
+          ))}
+          <DeterminationView d={result.d} />
+          <button type="button" onClick={() => void submit()} disabled={me?.kind !== 'person'}>
+            Submit for review
+          </button>
+          {me?.kind !== 'person' && <span className="muted"> Sign in with a developer token to submit.</span>}
+        </section>
+      )}
+      {submitted && (
+        <p role={submitted.ok ? 'status' : 'alert'} className={submitted.ok ? 'ok' : 'warn'}>
+          {submitted.text}{' '}
+          {submitted.digest && (
+            <>
+              Server determination digest: <code data-testid="server-digest">{submitted.digest}</code>.{' '}
+            </>
+          )}
+          {submitted.ok && modelOfEvidence && <a href={modelHref(modelOfEvidence)}>Track it on the model page</a>}
+        </p>
+      )}
+    </>
+  );
+}
