@@ -12,6 +12,13 @@ export function PlotFigure({ render, label }: { render: () => SVGElement | HTMLE
     if (!el) return;
     const chart = render();
     for (const s of Array.from(chart.querySelectorAll('style'))) s.remove();
+    // The container is the accessible image (role="img" with a label); Plot's own ARIA labels on <g> are not
+    // allowed without a role, and the numbers are in a table beside each chart.
+    for (const el of Array.from(chart.querySelectorAll('[aria-label], [aria-description]'))) {
+      el.removeAttribute('aria-label');
+      el.removeAttribute('aria-description');
+    }
+    chart.setAttribute('aria-hidden', 'true');
     el.replaceChildren(chart);
     return () => el.replaceChildren();
   }, [render]);

@@ -1,0 +1,382 @@
+/**
+ * The web dashboard in a real browser (Debian Chromium through playwright-core) against a real server
+ * (`startServer` on a fresh SQLite with the demo seeded): every page shows the API's data, a reviewer decides
+ * and signs, a developer's dropped Inspect log gives the determination the core computes, the in-browser log
+ * inclusion check passes (and fails visibly on a tampered entry), axe-core finds no serious or critical
+ * violations, and screenshots are saved at desktop and phone widths to test-output/screenshots/.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import axe from 'axe-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../cli/commands/serve.js';
+import { determineDocuments } from '../core/determination/index.js';
+import { sha256Hex } from '../core/digest.js';
+import { parseFramework } from '../core/framework/index.js';
+import { importLog, mergeImported } from '../core/import/index.js';
+import { type DemoToken, seedDemo } from '../demo/seed.js';
+import { openStore } from '../store/db.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const SHOTS = join(REPO, 'test-output/screenshots');
+const FIXTURES = join(REPO, '../shared/fixtures/inspect');
+const NAMED_FIXTURE = join(FIXTURES, '2024-08-29T15-11-18+00-00_popularity_5EAmX6wjMFqea6WY7XHzZp.json');
+const IMPORTABLE_FIXTURE = join(FIXTURES, '2025-05-12T20-28-13-04-00_popularity.json');
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let dir: string;
+let tokens: DemoToken[] = [];
+const consoleErrors: string[] = [];
+
+const token = (person: string) => tokens.find((t) => t.person === person)!.token;
+
+async function getJson<T>(path: string, auth?: string): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, auth ? { headers: { authorization: `Bearer ${auth}` } } : {});
+  expect(res.ok, `${path}: ${res.status}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+async function open(path: string, viewport = DESKTOP): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${path}: ${m.text()}`);
+  });
+  await page.goto(`${server.url}/${path}`);
+  return page;
+}
+
+/** axe-core, injected through the DevTools protocol (not a <script>, which the CSP would rightly refuse). */
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  await page.evaluate(axe.source);
+  const result = await page.evaluate(async () => {
+    const w = window as unknown as { axe: typeof axe };
+    const r = await w.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad, `${name}: ${JSON.stringify(bad, null, 1)}`).toEqual([]);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.setViewportSize(DESKTOP);
+  await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`) });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`) });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `${name}: the page scrolls sideways at phone width`).toBeLessThanOrEqual(1);
+  await page.setViewportSize(DESKTOP);
+}
+
+describe.skipIf(!HAVE_CHROMIUM)(
+  `web dashboard in Chromium${HAVE_CHROMIUM ? '' : ' — SKIPPED: chromium not installed; apt-get install chromium'}`,
+  () => {
+    beforeAll(async () => {
+      if (!existsSync(join(REPO, 'web/dist/index.html'))) {
+        const { build } = await import('vite');
+        await build({ configFile: join(REPO, 'web/vite.config.ts'), logLevel: 'warn' });
+      }
+      mkdirSync(SHOTS, { recursive: true });
+      dir = mkdtempSync(join(tmpdir(), 'greenlight-web-e2e-'));
+      const store = await openStore(`sqlite:${join(dir, 'db.sqlite')}`);
+      const seeded = await seedDemo(store);
+      if (seeded.status !== 'seeded') throw new Error(`demo not seeded: ${seeded.status}`);
+      tokens = seeded.tokens;
+      server = await startServer({ store, closeStore: true, port: 0, logger: false, sweepIntervalMs: 0 });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      });
+      context = await browser.newContext();
+      // Wait until the log has a checkpoint covering the seeded history (integration runs about every second).
+      for (let i = 0; i < 50; i++) {
+        const res = await fetch(`${server.url}/log/checkpoint`);
+        if (res.ok) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }, 120_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('serves the app with the CSP, falls back to index.html, and never shadows the API', async () => {
+      const home = await fetch(`${server.url}/`);
+      expect(home.status).toBe(200);
+      expect(home.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(home.headers.get('content-security-policy')).toContain("style-src 'self'");
+      expect(await home.text()).toContain('<div id="root">');
+      const deep = await fetch(`${server.url}/some/deep/link`);
+      expect(deep.status).toBe(200);
+      expect(deep.headers.get('content-type')).toContain('text/html');
+      const api404 = await fetch(`${server.url}/v1/nope`);
+      expect(api404.status).toBe(404);
+      expect(((await api404.json()) as { error: { code: string } }).error.code).toBe('not_found');
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${server.url}/openapi.json`)).headers.get('content-type')).toContain('json');
+    });
+
+    it('registry: the models of the API with tier, status and clocks', async () => {
+      const api = await getJson<{ items: { id: string; status: string; effective_tier: string | null }[] }>(
+        '/v1/models?limit=50',
+      );
+      expect(api.items.length).toBeGreaterThan(0);
+      const page = await open('#/');
+      await page.waitForSelector('table.registry tbody tr');
+      const ids = await page.$$eval('table.registry tbody tr', (rows) => rows.map((r) => r.getAttribute('data-model')));
+      expect(ids).toEqual(api.items.map((m) => m.id));
+      for (const m of api.items.slice(0, 5)) {
+        const row = page.locator(`tr[data-model="${m.id}"]`);
+        expect(await row.locator('[data-col="tier"]').innerText()).toBe(m.effective_tier ?? 'none');
+        expect(await row.locator('[data-col="status"]').innerText()).toBe(m.status.replaceAll('_', ' '));
+      }
+      await expectAccessible(page, 'registry');
+      await shoot(page, 'registry');
+      await page.close();
+    });
+
+    it('model page: timeline, determination charts, decisions, and every log entry verified in the browser', async () => {
+      const models = await getJson<{ items: { id: string }[] }>('/v1/models?limit=200');
+      let chosen: { id: string; status: string; effective_tier: string | null; submissions: { decisions: unknown[] }[] } | undefined;
+      for (const m of models.items) {
+        const view = await getJson<NonNullable<typeof chosen>>(`/v1/models/${m.id}`);
+        if (view.submissions.some((s) => s.decisions.length > 0)) {
+          chosen = view;
+          break;
+        }
+      }
+      expect(chosen).toBeDefined();
+      const model = chosen!;
+      const page = await open(`#/models/${model.id}`);
+      await page.waitForSelector('.timeline li');
+      expect(await page.getByTestId('model-status').innerText()).toBe(model.status.replaceAll('_', ' '));
+      expect(await page.getByTestId('effective-tier').innerText()).toBe(model.effective_tier ?? 'none');
+      expect(await page.locator('.plot svg').count()).toBeGreaterThan(0);
+      // Every inclusion check settles, and all of them pass.
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-check="checking"], [data-check="pending"]').length === 0,
+        undefined,
+        { timeout: 30_000 },
+      );
+      const failed = await page.locator('[data-check="failed"]').count();
+      expect(failed).toBe(0);
+      expect(await page.locator('[data-check="verified"]').count()).toBeGreaterThan(3);
+      await expectAccessible(page, 'model page');
+      await shoot(page, 'model');
+      // The committed screenshot for the README.
+      mkdirSync(join(REPO, 'docs/screenshots'), { recursive: true });
+      copyFileSync(join(SHOTS, 'model-desktop.png'), join(REPO, 'docs/screenshots/model-page.png'));
+      expect(statSync(join(REPO, 'docs/screenshots/model-page.png')).size).toBeLessThan(300 * 1024);
+      await page.close();
+    });
+
+    it('model page: a tampered log entry fails the inclusion check visibly', async () => {
+      const models = await getJson<{ items: { id: string }[] }>('/v1/models?limit=5');
+      const id = models.items[0]!.id;
+      const view = await getJson<{ submissions: { log_index: number; events: { log_index: number }[] }[] }>(
+        `/v1/models/${id}`,
+      );
+      const target = view.submissions[0]!.events[0]!.log_index;
+      const page = await context.newPage();
+      await page.route(`**/v1/log/entries/${target}`, async (route) => {
+        const res = await route.fetch();
+        const body = (await res.json()) as { entry: string };
+        // One changed byte in the entry (an edited record): its leaf hash no longer matches.
+        body.entry = body.entry.replace('"v":1', '"v":2');
+        await route.fulfill({ response: res, json: body });
+      });
+      await page.goto(`${server.url}/#/models/${id}`);
+      const badge = page.locator(`.timeline [data-log-index="${target}"]`);
+      await badge.waitFor();
+      await page.waitForFunction(
+        (i) => document.querySelector(`.timeline [data-log-index="${i}"]`)?.getAttribute('data-check') === 'failed',
+        target,
+        { timeout: 20_000 },
+      );
+      expect(await badge.innerText()).toContain('✗ failed');
+      // The others still pass.
+      await page.waitForFunction(() => document.querySelectorAll('[data-check="checking"]').length === 0);
+      expect(await page.locator('[data-check="failed"]').count()).toBe(1);
+      await page.close();
+    });
+
+    it('framework page and a diff between two versions', async () => {
+      const list = await getJson<{ items: { id: string; version: string; title: string }[] }>('/v1/frameworks');
+      const fw = list.items.find((f) => f.id === 'example-frontier')!;
+      const page = await open(`#/frameworks/${fw.id}/${fw.version}`);
+      await page.waitForSelector('.threshold');
+      const detail = await getJson<{ source: string }>(`/v1/frameworks/${fw.id}/${fw.version}`);
+      const parsed = parseFramework(detail.source);
+      const first = parsed.domains[0]!.thresholds[0]!;
+      expect(await page.locator(`[data-threshold="${parsed.domains[0]!.id}.${first.id}"] blockquote`).innerText()).toBe(
+        first.text.trim(),
+      );
+      await expectAccessible(page, 'framework');
+      await shoot(page, 'framework');
+      const versions = list.items.filter((f) => f.id === fw.id);
+      if (versions.length > 1) {
+        await page.goto(`${server.url}/#/frameworks/${fw.id}/diff?from=${versions[0]!.version}&to=${versions[1]!.version}`);
+        await page.waitForSelector('.diff li');
+        expect(await page.locator('.diff li').count()).toBeGreaterThan(0);
+        await expectAccessible(page, 'framework diff');
+        await shoot(page, 'framework-diff');
+      }
+      await page.close();
+    });
+
+    it('statistics: the API numbers and charts', async () => {
+      const stats = await getJson<{ reviews: number }>('/v1/statistics');
+      const page = await open('#/statistics');
+      await page.waitForSelector('.plot svg');
+      expect(await page.getByTestId('stat-reviews').innerText()).toBe(String(stats.reviews));
+      await expectAccessible(page, 'statistics');
+      await shoot(page, 'statistics');
+      await page.close();
+    });
+
+    it('reviewer console: two reviewers decide and sign; the registry shows the approval', async () => {
+      // A fresh submission by the example-lab developer.
+      const evidence = JSON.parse(readFileSync(join(REPO, 'examples/evidence/01-approve.json'), 'utf8'));
+      evidence.model = { id: 'example-lab/e2e-model', version: '1.0' };
+      const list = await getJson<{ items: { id: string; version: string; superseded_by: string | null }[] }>(
+        '/v1/frameworks',
+      );
+      let submitted: { id: string; determination: { granted_tier: string } } | undefined;
+      for (const f of list.items.filter((x) => x.id === 'example-frontier').reverse()) {
+        const res = await fetch(`${server.url}/v1/submissions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token('dev-example')}` },
+          body: JSON.stringify({ framework: { id: f.id, version: f.version }, evidence }),
+        });
+        if (res.status === 201) {
+          submitted = (await res.json()) as typeof submitted;
+          break;
+        }
+      }
+      expect(submitted).toBeDefined();
+      const granted = submitted!.determination.granted_tier;
+
+      const page = await open('#/review');
+      const signIn = async (person: string) => {
+        await page.getByLabel('Reviewer token').fill(token(person));
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByTestId('signed-in').waitFor();
+      };
+      await signIn('rev-ada');
+      await page.locator('[data-queue="example-lab/e2e-model"] button').click();
+      await page.waitForSelector('.review-panel .plot svg');
+      await expectAccessible(page, 'reviewer console');
+      await shoot(page, 'reviewer');
+      await page.getByLabel('Rationale').fill('All indicators below their thresholds; safeguards attested.');
+      await page.getByLabel('Tier').selectOption(granted);
+      await page.getByRole('button', { name: 'Propose and sign' }).click();
+      await page.getByText('Decision proposed').waitFor();
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await signIn('rev-bram');
+      await page.locator('[data-queue="example-lab/e2e-model"] button').click();
+      await page.getByRole('button', { name: /^Sign “approve/ }).click();
+      await page.getByText('the decision took effect').waitFor();
+      await page.close();
+
+      const reg = await open('#/?q=e2e-model');
+      await reg.getByRole('searchbox').fill('e2e-model');
+      await reg.getByRole('button', { name: 'Search' }).click();
+      const row = reg.locator('tr[data-model="example-lab/e2e-model"]');
+      await row.waitFor();
+      await reg.waitForFunction(
+        () => document.querySelector('tr[data-model="example-lab/e2e-model"] [data-col="status"]')?.textContent === 'approved',
+      );
+      expect(await row.locator('[data-col="tier"]').innerText()).toBe(granted);
+      await reg.close();
+    });
+
+    it('developer console: a dropped Inspect log gives the determination `greenlight determine` computes', async () => {
+      const list = await getJson<{ items: { id: string; version: string; superseded_by: string | null }[] }>(
+        '/v1/frameworks',
+      );
+      const current = list.items.filter((f) => f.superseded_by === null);
+      const fwSummary = current[0]!;
+      const detail = await getJson<{ source: string }>(`/v1/frameworks/${fwSummary.id}/${fwSummary.version}`);
+      const framework = parseFramework(detail.source);
+      const metric = [
+        ...new Set(framework.domains.flatMap((d) => d.thresholds.flatMap((t) => t.indicators.map((i) => i.metric)))),
+      ].sort()[0]!;
+
+      const page = await open('#/develop');
+      await page.waitForSelector('select');
+      // The fixture named in the brief holds no per-sample scores: the core refuses it, in the browser as in the CLI.
+      const namedBytes = readFileSync(NAMED_FIXTURE);
+      let cliError = '';
+      try {
+        importLog('inspect-json', new Uint8Array(namedBytes), {
+          metric,
+          fileName: basename(NAMED_FIXTURE),
+          sha256: sha256Hex(new Uint8Array(namedBytes)),
+        });
+      } catch (e) {
+        cliError = (e as Error).message;
+      }
+      expect(cliError).not.toBe('');
+      await page.getByTestId('evidence-input').setInputFiles(NAMED_FIXTURE);
+      await page.getByLabel('Model (org/name)').fill('example-lab/popularity');
+      await page.getByLabel('Model version').fill('2025-05-12');
+      await page.getByTestId('core-error').waitFor();
+      expect(await page.getByTestId('core-error').innerText()).toContain(cliError.split(' (')[0]!.slice(0, 60));
+      await page.getByRole('button', { name: 'Clear files' }).click();
+
+      // An importable Inspect log: the same digest as import + determine with the core.
+      const bytes = new Uint8Array(readFileSync(IMPORTABLE_FIXTURE));
+      const imported = importLog('inspect-json', bytes, {
+        metric,
+        allowIncomplete: true,
+        fileName: basename(IMPORTABLE_FIXTURE),
+        sha256: sha256Hex(bytes),
+      });
+      const evidence = JSON.parse(
+        JSON.stringify(mergeImported([imported], { id: 'example-lab/popularity', version: '2025-05-12' })),
+      );
+      const expected = determineDocuments(framework, [{ value: evidence }]);
+      await page.getByTestId('evidence-input').setInputFiles(IMPORTABLE_FIXTURE);
+      await page.getByLabel('Framework metric').selectOption(metric);
+      await page.getByLabel('accept incomplete logs').check();
+      await page.getByTestId('determination-digest').waitFor();
+      expect(await page.getByTestId('determination-digest').innerText()).toBe(expected.digest);
+      await expectAccessible(page, 'developer console');
+      await shoot(page, 'developer');
+
+      // Submitting: the server computes the same determination.
+      await page.getByLabel('Developer token').fill(token('dev-example'));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByTestId('signed-in').waitFor();
+      await page.getByRole('button', { name: 'Submit for review' }).click();
+      await page.getByTestId('server-digest').waitFor();
+      expect(await page.getByTestId('server-digest').innerText()).toBe(expected.digest);
+      await page.close();
+    });
+
+    it('no CSP violations or script errors in the console', () => {
+      const relevant = consoleErrors.filter((e) => !/Failed to load resource: the server responded with a status of 40[13]/.test(e));
+      expect(relevant).toEqual([]);
+    });
+  },
+);
