@@ -41,9 +41,10 @@ async function writeEvidence(file) {
       for (let e = 1; e <= epochs; e++) {
         const p = 0.3 + 0.04 * m;
         const value = clustered ? Math.floor(rand() * 4) / 4 : rand() < p ? 1 : 0;
+        // The layout `greenlight evidence import` writes: one compact sample per indented line, epochs explicit.
         const cluster = clustered ? `,"cluster":"c${i % 500}"` : '';
-        const epoch = epochs > 1 ? `,"epoch":${e}` : '';
-        chunk += `${i || e > 1 ? ',' : ''}{"id":"m${m}-s${i}"${epoch},"value":${value}${cluster}}`;
+        const id = `task${m}-sample-${String(i).padStart(6, '0')}`;
+        chunk += `${i || e > 1 ? ',' : ''}\n        {"id":"${id}","epoch":${e},"value":${value}${cluster}}`;
       }
       if (chunk.length > 1 << 16) {
         await write(chunk);

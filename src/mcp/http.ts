@@ -6,15 +6,8 @@
  * API's authentication, authorization and rate limits apply to them unchanged.
  */
 import { Readable } from 'node:stream';
-import {
-  createMcpHandler,
-  localhostAllowedHostnames,
-  validateHostHeader,
-  validateOriginHeader,
-} from '@modelcontextprotocol/server';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { GreenlightApi } from './api.js';
-import { createMcpServer } from './server.js';
 
 export interface McpHttpOptions {
   /** The URL clients reach the server at: its hostname is allowed besides loopback names. */
@@ -64,6 +57,10 @@ function injectApi(app: FastifyInstance, request: FastifyRequest, baseUrl: strin
 }
 
 export const mcpHttp: FastifyPluginAsync<McpHttpOptions> = async (app, options) => {
+  // Loaded here, not at the top: every CLI command imports the server module, few need the MCP SDK.
+  const { createMcpHandler, localhostAllowedHostnames, validateHostHeader, validateOriginHeader } =
+    await import('@modelcontextprotocol/server');
+  const { createMcpServer } = await import('./server.js');
   const allowed = [...localhostAllowedHostnames(), ...(options.allowedHosts ?? [])];
   if (options.publicUrl) {
     try {

@@ -12,6 +12,7 @@ import type {
   ModelView,
   Page,
   Person,
+  SubmissionSummaryView,
   SubmissionView,
 } from '../workflow/types.js';
 
@@ -56,7 +57,7 @@ export interface ServerWorkflow {
   listSubmissions(
     actor: Actor,
     query: { limit: number; cursor?: string; status?: string; model?: string },
-  ): Awaitable<Page<SubmissionView>>;
+  ): Awaitable<Page<SubmissionSummaryView>>;
   addEvidence(actor: Actor, id: string, evidence: unknown): Awaitable<unknown>;
   withdrawSubmission(actor: Actor, id: string, reason?: string): Awaitable<unknown>;
   proposeDecision(

@@ -290,6 +290,32 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_read_indexes': {
+    // Indexes for the API's hot reads (bench/api): the submission list in its `received_at desc, id desc` order
+    // (unfiltered, by status, by model) and a submission's latest event (the view cache's validation query).
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createIndex('submissions_received')
+        .on('submissions')
+        .columns(['received_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('submissions_status_received')
+        .on('submissions')
+        .columns(['status', 'received_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('submissions_model_received')
+        .on('submissions')
+        .columns(['model_id', 'received_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('events_submission_log')
+        .on('events')
+        .columns(['submission_id', 'log_index'])
+        .execute();
+    },
+  },
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -40,7 +40,10 @@ const consoleErrors: string[] = [];
 const token = (person: string) => tokens.find((t) => t.person === person)!.token;
 
 async function getJson<T>(path: string, auth?: string): Promise<T> {
-  const res = await fetch(`${server.url}${path}`, auth ? { headers: { authorization: `Bearer ${auth}` } } : {});
+  const res = await fetch(
+    `${server.url}${path}`,
+    auth ? { headers: { authorization: `Bearer ${auth}` } } : {},
+  );
   expect(res.ok, `${path}: ${res.status}`).toBe(true);
   return (await res.json()) as T;
 }
@@ -61,7 +64,11 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
   const result = await page.evaluate(async () => {
     const w = window as unknown as { axe: typeof axe };
     const r = await w.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+    }));
   });
   const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad, `${name}: ${JSON.stringify(bad, null, 1)}`).toEqual([]);
@@ -142,12 +149,14 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(api.items.length).toBeGreaterThan(0);
       const page = await open('#/');
       await page.waitForSelector('table.registry tbody tr');
-      const ids = await page.$$eval('table.registry tbody tr', (rows) => rows.map((r) => r.getAttribute('data-model')));
+      const ids = await page.$$eval('table.registry tbody tr', (rows) =>
+        rows.map((r) => r.getAttribute('data-model')),
+      );
       expect(ids).toEqual(api.items.map((m) => m.id));
       for (const m of api.items.slice(0, 5)) {
         const row = page.locator(`tr[data-model="${m.id}"]`);
-        expect(await row.locator('[data-col="tier"]').innerText()).toBe(m.effective_tier ?? 'none');
-        expect(await row.locator('[data-col="status"]').innerText()).toBe(m.status.replaceAll('_', ' '));
+        expect(await row.locator('[data-col="tier"]').textContent()).toBe(m.effective_tier ?? 'none');
+        expect(await row.locator('[data-col="status"]').textContent()).toBe(m.status.replaceAll('_', ' '));
       }
       await expectAccessible(page, 'registry');
       await shoot(page, 'registry');
@@ -156,7 +165,14 @@ describe.skipIf(!HAVE_CHROMIUM)(
 
     it('model page: timeline, determination charts, decisions, and every log entry verified in the browser', async () => {
       const models = await getJson<{ items: { id: string }[] }>('/v1/models?limit=200');
-      let chosen: { id: string; status: string; effective_tier: string | null; submissions: { decisions: unknown[] }[] } | undefined;
+      let chosen:
+        | {
+            id: string;
+            status: string;
+            effective_tier: string | null;
+            submissions: { decisions: unknown[] }[];
+          }
+        | undefined;
       for (const m of models.items) {
         const view = await getJson<NonNullable<typeof chosen>>(`/v1/models/${m.id}`);
         if (view.submissions.some((s) => s.decisions.length > 0)) {
@@ -168,8 +184,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const model = chosen!;
       const page = await open(`#/models/${model.id}`);
       await page.waitForSelector('.timeline li');
-      expect(await page.getByTestId('model-status').innerText()).toBe(model.status.replaceAll('_', ' '));
-      expect(await page.getByTestId('effective-tier').innerText()).toBe(model.effective_tier ?? 'none');
+      expect(await page.getByTestId('model-status').textContent()).toBe(model.status.replaceAll('_', ' '));
+      expect(await page.getByTestId('effective-tier').textContent()).toBe(model.effective_tier ?? 'none');
       expect(await page.locator('.plot svg').count()).toBeGreaterThan(0);
       // Every inclusion check settles, and all of them pass.
       await page.waitForFunction(
@@ -208,11 +224,13 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const badge = page.locator(`.timeline [data-log-index="${target}"]`);
       await badge.waitFor();
       await page.waitForFunction(
-        (i) => document.querySelector(`.timeline [data-log-index="${i}"]`)?.getAttribute('data-check') === 'failed',
+        (i) =>
+          document.querySelector(`.timeline [data-log-index="${i}"]`)?.getAttribute('data-check') ===
+          'failed',
         target,
         { timeout: 20_000 },
       );
-      expect(await badge.innerText()).toContain('✗ failed');
+      expect(await badge.textContent()).toContain('✗ failed');
       // The others still pass.
       await page.waitForFunction(() => document.querySelectorAll('[data-check="checking"]').length === 0);
       expect(await page.locator('[data-check="failed"]').count()).toBe(1);
@@ -220,21 +238,27 @@ describe.skipIf(!HAVE_CHROMIUM)(
     });
 
     it('framework page and a diff between two versions', async () => {
-      const list = await getJson<{ items: { id: string; version: string; title: string }[] }>('/v1/frameworks');
+      const list = await getJson<{ items: { id: string; version: string; title: string }[] }>(
+        '/v1/frameworks',
+      );
       const fw = list.items.find((f) => f.id === 'example-frontier')!;
       const page = await open(`#/frameworks/${fw.id}/${fw.version}`);
       await page.waitForSelector('.threshold');
       const detail = await getJson<{ source: string }>(`/v1/frameworks/${fw.id}/${fw.version}`);
       const parsed = parseFramework(detail.source);
       const first = parsed.domains[0]!.thresholds[0]!;
-      expect(await page.locator(`[data-threshold="${parsed.domains[0]!.id}.${first.id}"] blockquote`).innerText()).toBe(
-        first.text.trim(),
-      );
+      expect(
+        await page
+          .locator(`[data-threshold="${parsed.domains[0]!.id}.${first.id}"] blockquote`)
+          .textContent(),
+      ).toBe(first.text.trim());
       await expectAccessible(page, 'framework');
       await shoot(page, 'framework');
       const versions = list.items.filter((f) => f.id === fw.id);
       if (versions.length > 1) {
-        await page.goto(`${server.url}/#/frameworks/${fw.id}/diff?from=${versions[0]!.version}&to=${versions[1]!.version}`);
+        await page.goto(
+          `${server.url}/#/frameworks/${fw.id}/diff?from=${versions[0]!.version}&to=${versions[1]!.version}`,
+        );
         await page.waitForSelector('.diff li');
         expect(await page.locator('.diff li').count()).toBeGreaterThan(0);
         await expectAccessible(page, 'framework diff');
@@ -247,7 +271,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const stats = await getJson<{ reviews: number }>('/v1/statistics');
       const page = await open('#/statistics');
       await page.waitForSelector('.plot svg');
-      expect(await page.getByTestId('stat-reviews').innerText()).toBe(String(stats.reviews));
+      expect(await page.getByTestId('stat-reviews').textContent()).toBe(String(stats.reviews));
       await expectAccessible(page, 'statistics');
       await shoot(page, 'statistics');
       await page.close();
@@ -289,13 +313,13 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.getByLabel('Rationale').fill('All indicators below their thresholds; safeguards attested.');
       await page.getByLabel('Tier').selectOption(granted);
       await page.getByRole('button', { name: 'Propose and sign' }).click();
-      await page.getByText('Decision proposed').waitFor();
+      await page.locator('.decision-form [role="status"]', { hasText: 'Decision proposed' }).waitFor();
 
       await page.getByRole('button', { name: 'Sign out' }).click();
       await signIn('rev-bram');
       await page.locator('[data-queue="example-lab/e2e-model"] button').click();
       await page.getByRole('button', { name: /^Sign “approve/ }).click();
-      await page.getByText('the decision took effect').waitFor();
+      await page.locator('[role="status"]', { hasText: 'the decision took effect' }).first().waitFor();
       await page.close();
 
       const reg = await open('#/?q=e2e-model');
@@ -304,9 +328,11 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const row = reg.locator('tr[data-model="example-lab/e2e-model"]');
       await row.waitFor();
       await reg.waitForFunction(
-        () => document.querySelector('tr[data-model="example-lab/e2e-model"] [data-col="status"]')?.textContent === 'approved',
+        () =>
+          document.querySelector('tr[data-model="example-lab/e2e-model"] [data-col="status"]')
+            ?.textContent === 'approved',
       );
-      expect(await row.locator('[data-col="tier"]').innerText()).toBe(granted);
+      expect(await row.locator('[data-col="tier"]').textContent()).toBe(granted);
       await reg.close();
     });
 
@@ -319,7 +345,9 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const detail = await getJson<{ source: string }>(`/v1/frameworks/${fwSummary.id}/${fwSummary.version}`);
       const framework = parseFramework(detail.source);
       const metric = [
-        ...new Set(framework.domains.flatMap((d) => d.thresholds.flatMap((t) => t.indicators.map((i) => i.metric)))),
+        ...new Set(
+          framework.domains.flatMap((d) => d.thresholds.flatMap((t) => t.indicators.map((i) => i.metric))),
+        ),
       ].sort()[0]!;
 
       const page = await open('#/develop');
@@ -341,7 +369,9 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.getByLabel('Model (org/name)').fill('example-lab/popularity');
       await page.getByLabel('Model version').fill('2025-05-12');
       await page.getByTestId('core-error').waitFor();
-      expect(await page.getByTestId('core-error').innerText()).toContain(cliError.split(' (')[0]!.slice(0, 60));
+      expect(await page.getByTestId('core-error').textContent()).toContain(
+        cliError.split(' (')[0]!.slice(0, 60),
+      );
       await page.getByRole('button', { name: 'Clear files' }).click();
 
       // An importable Inspect log: the same digest as import + determine with the core.
@@ -360,7 +390,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.getByLabel('Framework metric').selectOption(metric);
       await page.getByLabel('accept incomplete logs').check();
       await page.getByTestId('determination-digest').waitFor();
-      expect(await page.getByTestId('determination-digest').innerText()).toBe(expected.digest);
+      expect(await page.getByTestId('determination-digest').textContent()).toBe(expected.digest);
       await expectAccessible(page, 'developer console');
       await shoot(page, 'developer');
 
@@ -370,12 +400,14 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.getByTestId('signed-in').waitFor();
       await page.getByRole('button', { name: 'Submit for review' }).click();
       await page.getByTestId('server-digest').waitFor();
-      expect(await page.getByTestId('server-digest').innerText()).toBe(expected.digest);
+      expect(await page.getByTestId('server-digest').textContent()).toBe(expected.digest);
       await page.close();
     });
 
     it('no CSP violations or script errors in the console', () => {
-      const relevant = consoleErrors.filter((e) => !/Failed to load resource: the server responded with a status of 40[13]/.test(e));
+      const relevant = consoleErrors.filter(
+        (e) => !/Failed to load resource: the server responded with a status of 40[13]/.test(e),
+      );
       expect(relevant).toEqual([]);
     });
   },

@@ -1,6 +1,7 @@
 /** Effective tier of a model version (service.md "Effective tier") and recording how a review concluded. */
 import type { Framework } from '../core/framework/types.js';
 import type { Tx } from '../store/db.js';
+import type { ModelVersionsTable } from '../store/schema.js';
 import { bumpChangeCounter, type Ctx, type Queryable, rankOf } from './context.js';
 import type { JurisdictionConditions } from './types.js';
 
@@ -67,10 +68,48 @@ export async function effectiveOf(
     .executeTakeFirst();
   if (!model) return null;
   const v = version ?? model.current_version;
+  const mv =
+    v == null
+      ? undefined
+      : await q
+          .selectFrom('model_versions')
+          .selectAll()
+          .where('model_id', '=', modelId)
+          .where('version', '=', v)
+          .executeTakeFirst();
+  const fw =
+    mv?.framework_id && mv.framework_version
+      ? await ctx.framework(q, mv.framework_id, mv.framework_version)
+      : null;
+  const incidents =
+    mv && fw && mv.withdrawn_at === null && mv.approved_tier !== null
+      ? await q
+          .selectFrom('incidents')
+          .select(['id', 'max_tier', 'version'])
+          .where('model_id', '=', modelId)
+          .where('status', '=', 'classified')
+          .where('max_tier', 'is not', null)
+          .execute()
+      : [];
+  return effectiveFrom(model, v ?? null, mv, fw, incidents);
+}
+
+/**
+ * The effective tier from rows already loaded: the model, the version asked for (or its current version), that
+ * version's row (undefined when there is none), its governing framework, and the model's classified incidents
+ * with a max tier (only consulted for an approved, not withdrawn version).
+ */
+export function effectiveFrom(
+  model: { id: string; org_id: string },
+  v: string | null,
+  mv: ModelVersionsTable | undefined,
+  fw: Framework | null,
+  incidents: { id: string; max_tier: string | null; version: string | null }[],
+): Effective {
   const base: Effective = {
     model: model.id,
     org: model.org_id,
-    version: v ?? null,
+    version: v,
     exists: true,
     withdrawn: false,
     conclusion: null,
@@ -82,30 +121,15 @@ export async function effectiveOf(
     restricted_by: [],
   };
   if (v == null) return base;
-  const mv = await q
-    .selectFrom('model_versions')
-    .selectAll()
-    .where('model_id', '=', modelId)
-    .where('version', '=', v)
-    .executeTakeFirst();
   if (!mv) return { ...base, exists: false };
   base.withdrawn = mv.withdrawn_at !== null;
   base.conclusion = (mv.conclusion as 'approved' | 'denied' | null) ?? null;
   base.approved_tier = mv.approved_tier;
   base.ref = mv.governing_ref;
   base.conditions = mv.conditions ? (JSON.parse(mv.conditions) as JurisdictionConditions) : null;
-  if (mv.framework_id && mv.framework_version)
-    base.framework = await ctx.framework(q, mv.framework_id, mv.framework_version);
-  if (base.withdrawn || mv.approved_tier === null || !base.framework) return base;
-  const fw = base.framework;
+  base.framework = fw;
+  if (base.withdrawn || mv.approved_tier === null || !fw) return base;
   let rank = rankOf(fw, mv.approved_tier);
-  const incidents = await q
-    .selectFrom('incidents')
-    .select(['id', 'max_tier', 'version'])
-    .where('model_id', '=', modelId)
-    .where('status', '=', 'classified')
-    .where('max_tier', 'is not', null)
-    .execute();
   for (const inc of incidents) {
     if (inc.version !== null && inc.version !== v) continue;
     const r = Math.max(0, rankOf(fw, inc.max_tier));

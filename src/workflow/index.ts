@@ -33,6 +33,7 @@ import type {
   ModelView,
   Page,
   Person,
+  SubmissionSummaryView,
   SubmissionView,
 } from './types.js';
 
@@ -73,7 +74,7 @@ export interface Workflow {
   listSubmissions(
     actor: Actor,
     opts?: { limit?: number; cursor?: string | null; status?: string; model?: string },
-  ): Promise<Page<SubmissionView>>;
+  ): Promise<Page<SubmissionSummaryView>>;
   addEvidence(actor: Actor, id: string, evidence: unknown): Promise<SubmissionView>;
   withdrawSubmission(actor: Actor, id: string, reason?: string): Promise<SubmissionView>;
   proposeDecision(

@@ -2,7 +2,7 @@
 
 import { secondsUntil } from './clock.js';
 import { type Ctx, decodeCursor, encodeCursor, pageLimit, type Queryable } from './context.js';
-import { type Effective, effectiveOf } from './effective-tier.js';
+import { type Effective, effectiveFrom, effectiveOf } from './effective-tier.js';
 import { grantView } from './grants.js';
 import { incidentView } from './incidents.js';
 import { authorize, can } from './policy.js';
@@ -32,59 +32,91 @@ export function statusOf(eff: Effective, openReviews: number): string {
   return openReviews > 0 ? 'in_review' : 'unreviewed';
 }
 
-async function openClocks(q: Queryable, modelId: string, now: Date): Promise<OpenClock[]> {
+/**
+ * The registry rows of some models in the order given, with one query per kind for the whole batch (models,
+ * current versions, open reviews, open appeals, open incidents) whatever its size.
+ */
+async function rowsOf(ctx: Ctx, q: Queryable, modelIds: string[]): Promise<RegistryRow[]> {
+  if (modelIds.length === 0) return [];
+  const now = ctx.now();
+  const models = await q
+    .selectFrom('models')
+    .select(['id', 'org_id', 'current_version'])
+    .where('id', 'in', modelIds)
+    .execute();
+  const current = models.filter((m) => m.current_version !== null);
+  const versions = current.length
+    ? await q
+        .selectFrom('model_versions')
+        .selectAll()
+        .where((eb) =>
+          eb.or(current.map((m) => eb.and([eb('model_id', '=', m.id), eb('version', '=', m.current_version)]))),
+        )
+        .execute()
+    : [];
   const subs = await q
     .selectFrom('submissions')
-    .select(['id', 'kind', 'decision_due'])
-    .where('model_id', '=', modelId)
-    .where('status', 'in', ['in_review', 'escalated'])
+    .select(['id', 'kind', 'model_id', 'status', 'decision_due'])
+    .where('model_id', 'in', modelIds)
+    .where('status', 'in', ['in_review', 'escalated', 'evidence_requested'])
     .execute();
   const appeals = await q
     .selectFrom('appeals')
     .innerJoin('submissions', 'submissions.id', 'appeals.submission_id')
-    .select(['appeals.id', 'appeals.decision_due'])
-    .where('submissions.model_id', '=', modelId)
+    .select(['appeals.id', 'appeals.decision_due', 'submissions.model_id'])
+    .where('submissions.model_id', 'in', modelIds)
     .where('appeals.status', 'in', ['appealed', 'appeal_escalated'])
-    .execute();
-  return [
-    ...subs.map((s) => ({
-      review: s.id,
-      kind: s.kind,
-      decision_due: s.decision_due,
-      time_left_seconds: secondsUntil(s.decision_due, now),
-    })),
-    ...appeals.map((a) => ({
-      review: a.id,
-      kind: 'appeal' as const,
-      decision_due: a.decision_due,
-      time_left_seconds: secondsUntil(a.decision_due, now),
-    })),
-  ].sort((a, b) => (a.decision_due < b.decision_due ? -1 : 1));
-}
-
-async function rowOf(ctx: Ctx, q: Queryable, modelId: string): Promise<RegistryRow> {
-  const eff = (await effectiveOf(ctx, q, modelId))!;
-  const clocks = await openClocks(q, modelId, ctx.now());
-  const openEvidence = await q
-    .selectFrom('submissions')
-    .select('id')
-    .where('model_id', '=', modelId)
-    .where('status', '=', 'evidence_requested')
     .execute();
   const incidents = await q
     .selectFrom('incidents')
-    .select('id')
-    .where('model_id', '=', modelId)
+    .select(['id', 'model_id', 'version', 'status', 'max_tier'])
+    .where('model_id', 'in', modelIds)
     .where('status', 'in', ['reported', 'classified'])
     .execute();
-  return {
-    id: modelId,
-    current_version: eff.version,
-    effective_tier: eff.tier,
-    status: statusOf(eff, clocks.length + openEvidence.length),
-    open_clocks: clocks,
-    open_incidents: incidents.length,
-  };
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const rows: RegistryRow[] = [];
+  for (const id of modelIds) {
+    const model = byId.get(id);
+    if (!model) continue;
+    const v = model.current_version;
+    const mv = versions.find((r) => r.model_id === id && r.version === v);
+    const fw =
+      mv?.framework_id && mv.framework_version
+        ? await ctx.framework(q, mv.framework_id, mv.framework_version)
+        : null;
+    const restricting = incidents.filter(
+      (i) => i.model_id === id && i.status === 'classified' && i.max_tier !== null,
+    );
+    const eff = effectiveFrom(model, v, mv, fw, restricting);
+    const mine = subs.filter((s) => s.model_id === id);
+    const clocks: OpenClock[] = [
+      ...mine
+        .filter((s) => s.status !== 'evidence_requested')
+        .map((s) => ({
+          review: s.id,
+          kind: s.kind,
+          decision_due: s.decision_due,
+          time_left_seconds: secondsUntil(s.decision_due, now),
+        })),
+      ...appeals
+        .filter((a) => a.model_id === id)
+        .map((a) => ({
+          review: a.id,
+          kind: 'appeal' as const,
+          decision_due: a.decision_due,
+          time_left_seconds: secondsUntil(a.decision_due, now),
+        })),
+    ].sort((a, b) => (a.decision_due < b.decision_due ? -1 : 1));
+    rows.push({
+      id,
+      current_version: eff.version,
+      effective_tier: eff.tier,
+      status: statusOf(eff, clocks.length + mine.filter((s) => s.status === 'evidence_requested').length),
+      open_clocks: clocks,
+      open_incidents: incidents.filter((i) => i.model_id === id).length,
+    });
+  }
+  return rows;
 }
 
 export async function listModels(
@@ -104,8 +136,11 @@ export async function listModels(
   if (opts.q) query = query.where('id', 'like', `%${opts.q.replace(/[%_\\]/g, '')}%`);
   const ids = await query.execute();
   const page = ids.slice(0, limit);
-  const items: RegistryRow[] = [];
-  for (const m of page) items.push(await rowOf(ctx, ctx.store.db, m.id));
+  const items = await rowsOf(
+    ctx,
+    ctx.store.db,
+    page.map((m) => m.id),
+  );
   return { items, next_cursor: ids.length > limit && page.length ? encodeCursor(page.at(-1)!.id) : null };
 }
 
@@ -118,7 +153,7 @@ export async function getModel(
   const q = ctx.store.db;
   const model = await q.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
   if (!model) throw new ServiceError('not_found', 'model not found');
-  const row = await rowOf(ctx, q, id);
+  const row = (await rowsOf(ctx, q, [id]))[0]!;
   const versions = await q
     .selectFrom('model_versions')
     .select(['version', 'withdrawn_at'])

@@ -6,8 +6,7 @@ import { digestOf } from '../core/digest.js';
 import { GreenlightError } from '../core/errors.js';
 import type { Framework } from '../core/framework/types.js';
 import type { Tx } from '../store/db.js';
-import type { SubmissionsTable } from '../store/schema.js';
-import { addDuration } from './clock.js';
+import { addDuration, secondsUntil } from './clock.js';
 import {
   asInvalid,
   bumpChangeCounter,
@@ -23,9 +22,22 @@ import {
 } from './context.js';
 import { recordEvent } from './events.js';
 import { currentVersionOf, supersedingVersion } from './frameworks.js';
-import { actorString, authorize, personId } from './policy.js';
-import { type Actor, type Page, ServiceError, type SubmissionStatus, type SubmissionView } from './types.js';
-import { modelOrgsOf, OPEN_SUBMISSION, submissionViews } from './views.js';
+import { actorString, authorize, can, personId } from './policy.js';
+import {
+  type Actor,
+  type Page,
+  ServiceError,
+  type SubmissionStatus,
+  type SubmissionSummaryView,
+  type SubmissionView,
+} from './types.js';
+import {
+  modelOrgsOf,
+  OPEN_SUBMISSION,
+  SUMMARY_COLUMNS,
+  submissionSummaries,
+  submissionViews,
+} from './views.js';
 
 export interface SubmissionInput {
   framework: { id: string; version: string };
@@ -340,22 +352,77 @@ export async function viewIn(
   return view!;
 }
 
+/**
+ * A submission's view as last built, with what is the same for every reader: no evidence, no clock. Valid while
+ * the submission's latest event is `key`: every change to a submission, its decisions, signatures and appeals
+ * records an event with its `submission_id` in the same transaction, so a newer event means a newer view, on any
+ * server sharing the database.
+ */
+interface CachedView {
+  key: number | null;
+  org: string | null;
+  view: SubmissionView;
+}
+
+const VIEW_CACHE_SIZE = 2000;
+const viewCaches = new WeakMap<Ctx, Map<string, CachedView>>();
+
+async function latestEventOf(q: Ctx['store']['db'], id: string): Promise<number | null> {
+  const row = await q
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('log_index').as('latest'))
+    .where('submission_id', '=', id)
+    .executeTakeFirst();
+  return row?.latest == null ? null : Number(row.latest);
+}
+
 export async function getSubmission(ctx: Ctx, actor: Actor, id: string): Promise<SubmissionView> {
   authorize(actor, 'registry.read');
-  return viewIn(ctx, ctx.store.db, id, actor);
+  let cache = viewCaches.get(ctx);
+  if (!cache) viewCaches.set(ctx, (cache = new Map()));
+  // The key is read before the rows: a change committed in between only makes the entry stale-keyed (rebuilt on
+  // the next read), never a newer key on older rows.
+  const key = await latestEventOf(ctx.store.db, id);
+  let hit = cache.get(id);
+  if (!hit || hit.key !== key) {
+    const row = await ctx.store.db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new ServiceError('not_found', 'submission not found');
+    const orgs = await modelOrgsOf(ctx.store.db, [row.model_id]);
+    const [view] = await submissionViews(ctx.store.db, [row], { kind: 'public' }, ctx.now(), orgs);
+    hit = { key, org: orgs.get(row.model_id) ?? null, view: view! };
+    cache.delete(id);
+    if (cache.size >= VIEW_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(id, hit);
+  }
+  const v = hit.view;
+  const running = v.status === 'in_review' || v.status === 'escalated';
+  const view: SubmissionView = {
+    ...v,
+    time_left_seconds: running ? secondsUntil(v.decision_due, ctx.now()) : null,
+  };
+  if (can(actor, 'submission.evidence.read', { org: hit.org })) {
+    const row = await ctx.store.db
+      .selectFrom('submissions')
+      .select('evidence')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    view.evidence = JSON.parse(row.evidence);
+  }
+  return view;
 }
 
 export async function listSubmissions(
   ctx: Ctx,
   actor: Actor,
   opts: { limit?: number; cursor?: string | null; status?: string; model?: string } = {},
-): Promise<Page<SubmissionView>> {
+): Promise<Page<SubmissionSummaryView>> {
   authorize(actor, 'registry.read');
   const limit = pageLimit(opts.limit);
   const after = decodeCursor<{ at: string; id: string }>(opts.cursor);
+  // Served by the indexes (received_at, id), (status, received_at, id) and (model_id, received_at, id).
   let q = ctx.store.db
     .selectFrom('submissions')
-    .selectAll()
+    .select(SUMMARY_COLUMNS)
     .orderBy('received_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit + 1);
@@ -368,13 +435,14 @@ export async function listSubmissions(
         eb.and([eb('received_at', '=', after.at), eb('id', '<', after.id)]),
       ]),
     );
-  const rows: SubmissionsTable[] = await q.execute();
+  const rows = await q.execute();
   const page = rows.slice(0, limit);
-  const orgs = await modelOrgsOf(
+  const items = await submissionSummaries(
     ctx.store.db,
-    page.map((r) => r.model_id),
+    page,
+    ctx.now(),
+    async (fwId, fwVersion) => (await ctx.framework(ctx.store.db, fwId, fwVersion)).digest,
   );
-  const items = await submissionViews(ctx.store.db, page, actor, ctx.now(), orgs, { events: false });
   const last = page.at(-1);
   return {
     items,

@@ -173,6 +173,19 @@ export interface SubmissionView {
   evidence?: unknown;
 }
 
+/**
+ * A list item (GET /v1/submissions): the submission without evidence or events (`events` is always empty), its
+ * determination reduced to the outcome, tiers and digests. The full view is GET /v1/submissions/{id}.
+ */
+export interface SubmissionSummaryView extends Omit<SubmissionView, 'determination' | 'evidence'> {
+  determination: Pick<
+    Determination,
+    'outcome' | 'requested_tier' | 'granted_tier' | 'digest' | 'evidence_digest'
+  >;
+  /** Never in a list item, whoever reads it. */
+  evidence?: undefined;
+}
+
 export interface IncidentView {
   id: string;
   model: string;

@@ -13,6 +13,7 @@ import type {
   EventView,
   JurisdictionConditions,
   SubmissionStatus,
+  SubmissionSummaryView,
   SubmissionView,
 } from './types.js';
 
@@ -114,6 +115,55 @@ export function appealView(a: AppealsTable, decisions: DecisionView[], logIndex?
   };
 }
 
+/** The decisions and appeals (with their decisions) of some submissions: four queries for the whole batch. */
+async function reviewParts(
+  q: Queryable,
+  ids: string[],
+): Promise<{ decisions: Map<string, DecisionView[]>; appeals: Map<string, AppealView[]> }> {
+  const decisions = await decisionViews(q, 'submission', ids);
+  const appealRows = await q
+    .selectFrom('appeals')
+    .selectAll()
+    .where('submission_id', 'in', ids)
+    .orderBy('filed_at')
+    .execute();
+  const appealDecisions = await decisionViews(
+    q,
+    'appeal',
+    appealRows.map((a) => a.id),
+  );
+  const appeals = new Map<string, AppealView[]>();
+  for (const a of appealRows) {
+    const list = appeals.get(a.submission_id) ?? [];
+    list.push(appealView(a, appealDecisions.get(a.id) ?? []));
+    appeals.set(a.submission_id, list);
+  }
+  return { decisions, appeals };
+}
+
+/** The events of some submissions, by submission, in log order (one query). */
+async function eventsOf(q: Queryable, ids: string[]): Promise<Map<string, EventView[]>> {
+  const rows = await q
+    .selectFrom('events')
+    .select(['submission_id', 'type', 'at', 'actor', 'reason', 'log_index'])
+    .where('submission_id', 'in', ids)
+    .orderBy('log_index')
+    .execute();
+  const out = new Map<string, EventView[]>();
+  for (const r of rows) {
+    const list = out.get(r.submission_id!) ?? [];
+    list.push({
+      type: r.type as EventType,
+      at: r.at,
+      actor: r.actor,
+      ...(r.reason ? { reason: r.reason } : {}),
+      log_index: r.log_index,
+    });
+    out.set(r.submission_id!, list);
+  }
+  return out;
+}
+
 export async function submissionViews(
   q: Queryable,
   rows: SubmissionsTable[],
@@ -124,21 +174,12 @@ export async function submissionViews(
 ): Promise<SubmissionView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const decisions = await decisionViews(q, 'submission', ids);
-  const appeals = await q
-    .selectFrom('appeals')
-    .selectAll()
-    .where('submission_id', 'in', ids)
-    .orderBy('filed_at')
-    .execute();
-  const appealDecisions = await decisionViews(
-    q,
-    'appeal',
-    appeals.map((a) => a.id),
-  );
+  const { decisions, appeals } = await reviewParts(q, ids);
+  const events = opts.events === false ? new Map<string, EventView[]>() : await eventsOf(q, ids);
   const out: SubmissionView[] = [];
   for (const r of rows) {
     const running = r.status === 'in_review' || r.status === 'escalated';
+    const determination = JSON.parse(r.determination) as Determination;
     const view: SubmissionView = {
       id: r.id,
       kind: r.kind,
@@ -147,26 +188,97 @@ export async function submissionViews(
       framework: {
         id: r.framework_id,
         version: r.framework_version,
-        digest: (JSON.parse(r.determination) as Determination).framework.digest,
+        digest: determination.framework.digest,
       },
       requested_tier: r.requested_tier,
-      determination: JSON.parse(r.determination) as Determination,
+      determination,
       decision_due: r.decision_due,
       received_at: r.received_at,
       concluded_at: r.concluded_at,
       approved_tier: r.approved_tier,
       time_left_seconds: running ? secondsUntil(r.decision_due, now) : null,
       decisions: decisions.get(r.id) ?? [],
-      appeals: appeals
-        .filter((a) => a.submission_id === r.id)
-        .map((a) => appealView(a, appealDecisions.get(a.id) ?? [])),
-      events: opts.events === false ? [] : await eventViews(q, { submission: r.id }),
+      appeals: appeals.get(r.id) ?? [],
+      events: events.get(r.id) ?? [],
       log_index: r.log_index,
     };
     if (can(actor, 'submission.evidence.read', { org: modelOrgs.get(r.model_id) ?? null })) {
       view.evidence = JSON.parse(r.evidence);
     }
     out.push(view);
+  }
+  return out;
+}
+
+/** The columns a list item needs: everything but the evidence and the determination document. */
+export const SUMMARY_COLUMNS = [
+  'id',
+  'kind',
+  'status',
+  'model_id',
+  'version',
+  'framework_id',
+  'framework_version',
+  'requested_tier',
+  'outcome',
+  'granted_tier',
+  'determination_digest',
+  'evidence_digest',
+  'decision_due',
+  'received_at',
+  'concluded_at',
+  'approved_tier',
+  'log_index',
+] as const;
+
+export type SummaryRow = Pick<SubmissionsTable, (typeof SUMMARY_COLUMNS)[number]>;
+
+/**
+ * List items: a submission without its evidence and events, its determination reduced to the outcome and
+ * digests (the full view is GET /v1/submissions/{id}). `frameworkDigest` maps `id@version` to the digest.
+ */
+export async function submissionSummaries(
+  q: Queryable,
+  rows: SummaryRow[],
+  now: Date,
+  frameworkDigest: (id: string, version: string) => Promise<string>,
+): Promise<SubmissionSummaryView[]> {
+  if (rows.length === 0) return [];
+  const { decisions, appeals } = await reviewParts(
+    q,
+    rows.map((r) => r.id),
+  );
+  const out: SubmissionSummaryView[] = [];
+  for (const r of rows) {
+    const running = r.status === 'in_review' || r.status === 'escalated';
+    out.push({
+      id: r.id,
+      kind: r.kind,
+      status: r.status as SubmissionStatus,
+      model: { id: r.model_id, version: r.version },
+      framework: {
+        id: r.framework_id,
+        version: r.framework_version,
+        digest: await frameworkDigest(r.framework_id, r.framework_version),
+      },
+      requested_tier: r.requested_tier,
+      determination: {
+        outcome: r.outcome as Determination['outcome'],
+        requested_tier: r.requested_tier,
+        granted_tier: r.granted_tier,
+        digest: r.determination_digest,
+        evidence_digest: r.evidence_digest,
+      },
+      decision_due: r.decision_due,
+      received_at: r.received_at,
+      concluded_at: r.concluded_at,
+      approved_tier: r.approved_tier,
+      time_left_seconds: running ? secondsUntil(r.decision_due, now) : null,
+      decisions: decisions.get(r.id) ?? [],
+      appeals: appeals.get(r.id) ?? [],
+      events: [],
+      log_index: r.log_index,
+    });
   }
   return out;
 }

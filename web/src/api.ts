@@ -1,14 +1,14 @@
 /** The API as the dashboard uses it: typed fetches, the token kept in sessionStorage. */
 import type { Determination } from '../../src/core/determination/types.js';
-import type {
+import type { DecisionView, ModelView, Page, Person, SubmissionView } from '../../src/workflow/types.js';
+
+export type {
+  AppealView,
   DecisionView,
-  ModelView,
-  Page,
-  Person,
+  EventView,
+  IncidentView,
   SubmissionView,
 } from '../../src/workflow/types.js';
-
-export type { AppealView, DecisionView, EventView, IncidentView, SubmissionView } from '../../src/workflow/types.js';
 export type { Determination };
 
 export interface OpenClock {
@@ -117,7 +117,12 @@ async function request<T>(method: string, path: string, body?: unknown, auth = t
   }
   if (!res.ok) {
     const err = (value as { error?: { code?: string; message?: string; details?: [] } } | undefined)?.error;
-    throw new ApiError(res.status, err?.code ?? 'error', err?.message ?? `HTTP ${res.status}`, err?.details ?? []);
+    throw new ApiError(
+      res.status,
+      err?.code ?? 'error',
+      err?.message ?? `HTTP ${res.status}`,
+      err?.details ?? [],
+    );
   }
   return value as T;
 }

@@ -25,7 +25,8 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
   if (parts[0] === 'frameworks' && parts.length === 1) return <FrameworksPage />;
   if (parts[0] === 'frameworks' && parts.length === 3 && parts[2] === 'diff')
     return <FrameworkDiffPage id={parts[1]!} from={query.get('from')} to={query.get('to')} />;
-  if (parts[0] === 'frameworks' && parts.length === 3) return <FrameworkPage id={parts[1]!} version={parts[2]!} />;
+  if (parts[0] === 'frameworks' && parts.length === 3)
+    return <FrameworkPage id={parts[1]!} version={parts[2]!} />;
   if (parts[0] === 'statistics') return <StatisticsPage />;
   if (parts[0] === 'review') return <ReviewerPage />;
   if (parts[0] === 'develop') return <DeveloperPage />;
@@ -43,15 +44,16 @@ function App() {
   const { path, query } = useRoute();
   const main = useRef<HTMLElement>(null);
   const section = `/${path.split('/')[1] ?? ''}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every route change
   useEffect(() => {
     window.scrollTo(0, 0);
     main.current?.focus({ preventScroll: true });
   }, [path]);
   return (
     <>
-      <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), main.current?.focus())}>
+      <button type="button" className="skip" onClick={() => main.current?.focus()}>
         Skip to content
-      </a>
+      </button>
       <header className="top">
         <a className="brand" href="#/">
           Greenlight

@@ -2,15 +2,16 @@
 import { useEffect, useState } from 'react';
 
 /** The route: the hash without `#`, e.g. `/models/lab/x`; query after `?`. Shareable and needs no server help. */
+function readRoute(): { path: string; query: URLSearchParams } {
+  const raw = window.location.hash.replace(/^#/, '') || '/';
+  const [path = '/', q = ''] = raw.split('?', 2);
+  return { path, query: new URLSearchParams(q) };
+}
+
 export function useRoute(): { path: string; query: URLSearchParams } {
-  const read = () => {
-    const raw = window.location.hash.replace(/^#/, '') || '/';
-    const [path = '/', q = ''] = raw.split('?', 2);
-    return { path, query: new URLSearchParams(q) };
-  };
-  const [route, setRoute] = useState(read);
+  const [route, setRoute] = useState(readRoute);
   useEffect(() => {
-    const on = () => setRoute(read());
+    const on = () => setRoute(readRoute());
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);
@@ -42,7 +43,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>,
     setResult((r) => (r.state === 'ok' ? r : { state: 'loading' }));
     load().then(
       (value) => live && setResult({ state: 'ok', value }),
-      (e: unknown) => live && setResult({ state: 'error', error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) =>
+        live && setResult({ state: 'error', error: e instanceof Error ? e.message : String(e) }),
     );
     return () => {
       live = false;
@@ -74,7 +76,12 @@ export function timeLeft(due: string, now: number): { text: string; late: boolea
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toISOString().replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' UTC');
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/:\d\d\.\d{3}Z$/, ' UTC');
 }
 
 export function num(x: number | null | undefined, digits = 3): string {

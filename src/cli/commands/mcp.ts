@@ -3,10 +3,8 @@
  * `--url` (or GREENLIGHT_URL) it talks to a Greenlight server, with `--token` (or GREENLIGHT_TOKEN) its write
  * tools work; with `--framework FILE` and no URL it runs offline, pre-assessing against that framework.
  */
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { Command } from 'commander';
 import { DEFAULT_URL, httpApi } from '../../mcp/api.js';
-import { createMcpServer } from '../../mcp/server.js';
 import { readText } from '../lib/files.js';
 import { defaultStatePath } from './verify.js';
 
@@ -38,6 +36,9 @@ export function registerMcpCommand(program: Command): void {
       const token = flags.token ?? process.env.GREENLIGHT_TOKEN;
       const api = url !== undefined ? httpApi({ url, token }) : undefined;
       const state = flags.state ?? defaultStatePath();
+      // Loaded on use: other commands need not pay for the MCP SDK.
+      const { serveStdio } = await import('@modelcontextprotocol/server/stdio');
+      const { createMcpServer } = await import('../../mcp/server.js');
       await new Promise<void>((resolve) => {
         const handle = serveStdio(
           () => createMcpServer({ api, framework, verifyAnyUrl: true, verifyStatePath: state }),

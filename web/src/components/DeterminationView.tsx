@@ -38,7 +38,16 @@ function rowsOf(domain: DomainResult): Row[] {
     for (const ind of t.indicators) {
       const base = { threshold: t.id, metric: ind.metric, line: ind.threshold, direction: ind.direction };
       if (ind.evaluations.length === 0) {
-        rows.push({ ...base, key: `${t.id} · ${ind.metric}`, verdict: ind.verdict, estimate: null, lo: null, hi: null, n: null, method: '—' });
+        rows.push({
+          ...base,
+          key: `${t.id} · ${ind.metric}`,
+          verdict: ind.verdict,
+          estimate: null,
+          lo: null,
+          hi: null,
+          n: null,
+          method: '—',
+        });
       }
       ind.evaluations.forEach((e, i) => {
         rows.push({
@@ -79,9 +88,23 @@ function DomainChart({ domain, confidence }: { domain: DomainResult; confidence:
       y: { domain: rows.map((r) => r.key), label: null },
       color: { domain: VERDICTS, range: VERDICTS.map((v) => VERDICT_COLORS[v]!) },
       marks: [
-        Plot.ruleY(measured, { y: 'key', x1: 'x1', x2: 'x2', stroke: 'verdict', strokeWidth: 3, title: 'title' }),
+        Plot.ruleY(measured, {
+          y: 'key',
+          x1: 'x1',
+          x2: 'x2',
+          stroke: 'verdict',
+          strokeWidth: 3,
+          title: 'title',
+        }),
         Plot.dot(measured, { y: 'key', x: 'estimate', fill: 'verdict', r: 5, title: 'title' }),
-        Plot.tickX(data, { y: 'key', x: 'line', stroke: '#111827', strokeWidth: 2, strokeDasharray: '4,2', title: 'title' }),
+        Plot.tickX(data, {
+          y: 'key',
+          x: 'line',
+          stroke: '#111827',
+          strokeWidth: 2,
+          strokeDasharray: '4,2',
+          title: 'title',
+        }),
         Plot.text(
           data.filter((d) => d.estimate === null),
           { y: 'key', x: 'line', text: () => 'missing', dx: 8, textAnchor: 'start', fill: '#374151' },
@@ -115,7 +138,8 @@ export function DeterminationView({ d, compact = false }: { d: Determination; co
         <dd>{d.max_tier}</dd>
         <dt>Safeguards</dt>
         <dd>
-          required: {d.safeguards.required.join(', ') || 'none'}; attested: {d.safeguards.attested.join(', ') || 'none'}
+          required: {d.safeguards.required.join(', ') || 'none'}; attested:{' '}
+          {d.safeguards.attested.join(', ') || 'none'}
           {d.safeguards.missing.length > 0 && (
             <strong className="warn"> — missing: {d.safeguards.missing.join(', ')}</strong>
           )}

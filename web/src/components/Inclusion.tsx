@@ -34,17 +34,24 @@ export async function checkInclusion(index: number, expectedType?: string): Prom
     const key = await logKey();
     const answer = await fetchLogEntry(index);
     if (answer === 'pending') return { state: 'pending' };
-    if (answer.index !== index) return { state: 'failed', reason: `asked for entry ${index}, got ${answer.index}` };
+    if (answer.index !== index)
+      return { state: 'failed', reason: `asked for entry ${index}, got ${answer.index}` };
     const { checkpoint } = openCheckpoint(answer.checkpoint, key);
     const leaf = leafHash(utf8(answer.entry));
     if (toHex(leaf) !== answer.leaf_hash.toLowerCase())
       return { state: 'failed', reason: 'the entry does not hash to the leaf hash given' };
     if (!verifyInclusion(leaf, index, checkpoint.size, answer.proof.map(fromHex), checkpoint.root))
-      return { state: 'failed', reason: `the inclusion proof does not lead to the signed root of size ${checkpoint.size}` };
+      return {
+        state: 'failed',
+        reason: `the inclusion proof does not lead to the signed root of size ${checkpoint.size}`,
+      };
     if (expectedType !== undefined) {
       const entry = JSON.parse(answer.entry) as { type?: unknown };
       if (entry.type !== expectedType)
-        return { state: 'failed', reason: `the log entry records ${String(entry.type)}, not ${expectedType}` };
+        return {
+          state: 'failed',
+          reason: `the log entry records ${String(entry.type)}, not ${expectedType}`,
+        };
     }
     // The checkpoint the proof used must be consistent with the latest one everybody sees.
     const latest = openCheckpoint(await fetchText('/log/checkpoint'), key).checkpoint;
@@ -52,7 +59,9 @@ export async function checkInclusion(index: number, expectedType?: string): Prom
       const res = await fetch(`/v1/log/consistency?from=${checkpoint.size}&to=${latest.size}`);
       if (res.ok) {
         const { proof } = (await res.json()) as { proof: string[] };
-        if (!verifyConsistency(checkpoint.size, latest.size, proof.map(fromHex), checkpoint.root, latest.root))
+        if (
+          !verifyConsistency(checkpoint.size, latest.size, proof.map(fromHex), checkpoint.root, latest.root)
+        )
           return { state: 'failed', reason: 'the checkpoint is not consistent with the latest checkpoint' };
       }
     } else if (latest.size === checkpoint.size && toHex(latest.root) !== toHex(checkpoint.root)) {
@@ -97,7 +106,12 @@ export function InclusionBadge({ index, type }: { index: number; type?: string }
         ? `log entry ${index}: ${result.reason}`
         : `log entry ${index}`;
   return (
-    <span className={`inclusion inclusion-${result.state}`} data-log-index={index} data-check={result.state} title={title}>
+    <span
+      className={`inclusion inclusion-${result.state}`}
+      data-log-index={index}
+      data-check={result.state}
+      title={title}
+    >
       <a href={`/v1/log/entries/${index}`}>log #{index}</a> <span>{text}</span>
       {result.state === 'failed' && <span className="reason"> — {result.reason}</span>}
     </span>

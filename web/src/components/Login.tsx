@@ -8,7 +8,7 @@ export function useMe(): [Me | null, () => void, string | null] {
   return [me.state === 'ok' ? me.value : null, reload, me.state === 'error' ? me.error : null];
 }
 
-export function Login({ me, onChange, role }: { me: Me | null; onChange: () => void; role: string }) {
+export function Login({ me, onChange, who }: { me: Me | null; onChange: () => void; who: string }) {
   const [token, setTokenText] = useState('');
   const [error, setError] = useState<string | null>(null);
   if (me && me.kind === 'person')
@@ -45,7 +45,7 @@ export function Login({ me, onChange, role }: { me: Me | null; onChange: () => v
       }}
     >
       <label>
-        {role} token
+        {who} token
         <input
           type="password"
           autoComplete="off"

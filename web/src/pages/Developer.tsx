@@ -35,7 +35,9 @@ function coreError(e: unknown): string {
 }
 
 function metricsOf(fw: Framework): string[] {
-  return [...new Set(fw.domains.flatMap((d) => d.thresholds.flatMap((t) => t.indicators.map((i) => i.metric))))].sort();
+  return [
+    ...new Set(fw.domains.flatMap((d) => d.thresholds.flatMap((t) => t.indicators.map((i) => i.metric)))),
+  ].sort();
 }
 
 export function DeveloperPage() {
@@ -60,20 +62,31 @@ export function DeveloperPage() {
   const [allowIncomplete, setAllowIncomplete] = useState(false);
   const [tier, setTier] = useState('');
   const [dragging, setDragging] = useState(false);
-  const [submitted, setSubmitted] = useState<{ ok: boolean; text: string; id?: string; digest?: string } | null>(null);
+  const [submitted, setSubmitted] = useState<{
+    ok: boolean;
+    text: string;
+    id?: string;
+    digest?: string;
+  } | null>(null);
 
   const needsMapping = files.some((f) => f.format !== 'native');
   const metrics = framework ? metricsOf(framework) : [];
   const chosenMetric = metric || metrics[0] || '';
 
-  const result = useMemo((): { evidence: unknown[]; d: Determination; warnings: string[] } | { error: string } | null => {
+  const result = useMemo(():
+    | { evidence: unknown[]; d: Determination; warnings: string[] }
+    | { error: string }
+    | null => {
     if (!framework || files.length === 0) return null;
     try {
       const natives: unknown[] = [];
       const imported = [];
       const warnings: string[] = [];
       for (const f of files) {
-        if (f.format === null) throw new Error(`${f.name}: cannot tell the format (not native evidence, an Inspect log or lm-eval results)`);
+        if (f.format === null)
+          throw new Error(
+            `${f.name}: cannot tell the format (not native evidence, an Inspect log or lm-eval results)`,
+          );
         if (f.format === 'native') {
           natives.push(JSON.parse(new TextDecoder().decode(f.bytes)));
           continue;
@@ -91,7 +104,11 @@ export function DeveloperPage() {
       const evidence = [...natives];
       // As `greenlight evidence import` writes it and `greenlight determine` reads it back.
       if (imported.length > 0)
-        evidence.push(JSON.parse(JSON.stringify(mergeImported(imported, { id: modelId.trim(), version: version.trim() }))));
+        evidence.push(
+          JSON.parse(
+            JSON.stringify(mergeImported(imported, { id: modelId.trim(), version: version.trim() })),
+          ),
+        );
       const d = determineDocuments(
         framework,
         evidence.map((value, i) => ({ value, file: files[i]?.name ?? `evidence #${i + 1}` })),
@@ -109,7 +126,12 @@ export function DeveloperPage() {
     const out: Dropped[] = [];
     for (const file of Array.from(list)) {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      out.push({ name: file.name, bytes, sha256: sha256Hex(bytes), format: detectFormat(bytes.subarray(0, 65536), file.name) });
+      out.push({
+        name: file.name,
+        bytes,
+        sha256: sha256Hex(bytes),
+        format: detectFormat(bytes.subarray(0, 65536), file.name),
+      });
     }
     setFiles((f) => [...f, ...out]);
   }
@@ -117,7 +139,10 @@ export function DeveloperPage() {
   async function submit() {
     if (!result || 'error' in result || !framework) return;
     if (result.evidence.length !== 1) {
-      setSubmitted({ ok: false, text: 'Submit one evidence document at a time (merge files into one first).' });
+      setSubmitted({
+        ok: false,
+        text: 'Submit one evidence document at a time (merge files into one first).',
+      });
       return;
     }
     try {
@@ -126,7 +151,12 @@ export function DeveloperPage() {
         evidence: result.evidence[0],
         ...(tier ? { tier } : {}),
       });
-      setSubmitted({ ok: true, text: `Submitted: ${r.id} (${r.status}).`, id: r.id, digest: r.determination.digest });
+      setSubmitted({
+        ok: true,
+        text: `Submitted: ${r.id} (${r.status}).`,
+        id: r.id,
+        digest: r.determination.digest,
+      });
     } catch (e) {
       setSubmitted({ ok: false, text: `Could not submit: ${errorText(e)}` });
     }
@@ -137,10 +167,10 @@ export function DeveloperPage() {
   return (
     <>
       <h1>Developer console</h1>
-      <Login me={me} onChange={reloadMe} role="Developer" />
+      <Login me={me} onChange={reloadMe} who="Developer" />
       <p className="muted">
-        Anyone can see a determination here; nothing leaves your browser until you submit (which needs a developer
-        token).
+        Anyone can see a determination here; nothing leaves your browser until you submit (which needs a
+        developer token).
       </p>
       <form className="dev-form" onSubmit={(e) => e.preventDefault()}>
         <label>
@@ -167,6 +197,7 @@ export function DeveloperPage() {
             </select>
           </label>
         )}
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target for the mouse; the file input inside is the keyboard path */}
         <div
           className={`dropzone${dragging ? ' dragging' : ''}`}
           onDragOver={(e) => {
@@ -200,7 +231,13 @@ export function DeveloperPage() {
               </li>
             ))}
             <li>
-              <button type="button" onClick={() => (setFiles([]), setSubmitted(null))}>
+              <button
+                type="button"
+                onClick={() => {
+                  setFiles([]);
+                  setSubmitted(null);
+                }}
+              >
                 Clear files
               </button>
             </li>
@@ -223,14 +260,22 @@ export function DeveloperPage() {
             </label>
             <label>
               Model (org/name)
-              <input value={modelId} onChange={(e) => setModelId(e.target.value)} placeholder="example-lab/model-x" />
+              <input
+                value={modelId}
+                onChange={(e) => setModelId(e.target.value)}
+                placeholder="example-lab/model-x"
+              />
             </label>
             <label>
               Model version
               <input value={version} onChange={(e) => setVersion(e.target.value)} />
             </label>
             <label className="check">
-              <input type="checkbox" checked={allowIncomplete} onChange={(e) => setAllowIncomplete(e.target.checked)} />{' '}
+              <input
+                type="checkbox"
+                checked={allowIncomplete}
+                onChange={(e) => setAllowIncomplete(e.target.checked)}
+              />{' '}
               accept incomplete logs (recorded in the evidence)
             </label>
           </fieldset>
@@ -257,15 +302,20 @@ export function DeveloperPage() {
           {me?.kind !== 'person' && <span className="muted"> Sign in with a developer token to submit.</span>}
         </section>
       )}
-      {submitted && (
-        <p role={submitted.ok ? 'status' : 'alert'} className={submitted.ok ? 'ok' : 'warn'}>
+      {submitted && !submitted.ok && (
+        <p role="alert" className="warn">
+          {submitted.text}
+        </p>
+      )}
+      {submitted?.ok && (
+        <p role="status" className="ok">
           {submitted.text}{' '}
           {submitted.digest && (
             <>
               Server determination digest: <code data-testid="server-digest">{submitted.digest}</code>.{' '}
             </>
           )}
-          {submitted.ok && modelOfEvidence && <a href={modelHref(modelOfEvidence)}>Track it on the model page</a>}
+          {modelOfEvidence && <a href={modelHref(modelOfEvidence)}>Track it on the model page</a>}
         </p>
       )}
     </>

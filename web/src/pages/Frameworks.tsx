@@ -9,7 +9,10 @@ import { api, type FrameworkSummary } from '../api.js';
 import { InclusionBadge } from '../components/Inclusion.js';
 import { label, useLoad } from '../util.js';
 
-async function loadFramework(id: string, version: string): Promise<{ fw: Framework; digest: string; log: number }> {
+async function loadFramework(
+  id: string,
+  version: string,
+): Promise<{ fw: Framework; digest: string; log: number }> {
   const detail = await api.framework(id, version);
   const fw = parseFramework(detail.source);
   return { fw, digest: detail.digest, log: detail.log_index };
@@ -72,7 +75,10 @@ export function FrameworkPage({ id, version }: { id: string; version: string }) 
   return (
     <>
       <h1>
-        {fw.title} <span className="muted">({fw.id} {fw.version})</span>
+        {fw.title}{' '}
+        <span className="muted">
+          ({fw.id} {fw.version})
+        </span>
       </h1>
       <p>
         Published by {fw.publisher}; effective {fw.effective}. Digest <code className="digest">{digest}</code>{' '}
@@ -90,7 +96,11 @@ export function FrameworkPage({ id, version }: { id: string; version: string }) 
           </span>
         ))}
         {others.map((o) => (
-          <a key={o.version} className="button" href={`#/frameworks/${id}/diff?from=${o.version}&to=${version}`}>
+          <a
+            key={o.version}
+            className="button"
+            href={`#/frameworks/${id}/diff?from=${o.version}&to=${version}`}
+          >
             What changed from {o.version}
           </a>
         ))}
@@ -143,7 +153,10 @@ export function FrameworkPage({ id, version }: { id: string; version: string }) 
               </ul>
               <p>
                 Then: at most tier <strong>{t.requires.max_tier}</strong>
-                {t.requires.safeguards.length > 0 && <>, with safeguards {t.requires.safeguards.join(', ')}</>}.
+                {t.requires.safeguards.length > 0 && (
+                  <>, with safeguards {t.requires.safeguards.join(', ')}</>
+                )}
+                .
               </p>
             </article>
           ))}
@@ -152,13 +165,19 @@ export function FrameworkPage({ id, version }: { id: string; version: string }) 
 
       <h2>Review deadlines</h2>
       <ul>
-        <li>Decision within {formatDuration(fw.review.decision_within)}; if none: {label(fw.review.on_lapse)}.</li>
-        <li>Quorum: {fw.review.quorum} reviewer signature{fw.review.quorum === 1 ? '' : 's'}.</li>
+        <li>
+          Decision within {formatDuration(fw.review.decision_within)}; if none: {label(fw.review.on_lapse)}.
+        </li>
+        <li>
+          Quorum: {fw.review.quorum} reviewer signature{fw.review.quorum === 1 ? '' : 's'}.
+        </li>
         <li>
           Appeals within {formatDuration(fw.review.appeal_within)}, decided within{' '}
           {formatDuration(fw.review.appeal_decision_within)}.
         </li>
-        <li>Time zone {fw.review.timezone}; {fw.review.holidays.length} holidays.</li>
+        <li>
+          Time zone {fw.review.timezone}; {fw.review.holidays.length} holidays.
+        </li>
       </ul>
 
       <h2>Incident classes</h2>
@@ -220,7 +239,11 @@ export function FrameworkDiffPage({ id, from, to }: { id: string; from: string |
           <p>{diff.value.length === 0 ? 'No differences.' : `${diff.value.length} changes.`}</p>
           <ul className="cards diff">
             {diff.value.map((c) => (
-              <li key={`${c.path}:${c.kind}`} className={`card change-${c.effect ?? 'neutral'}`} data-kind={c.kind}>
+              <li
+                key={`${c.path}:${c.kind}`}
+                className={`card change-${c.effect ?? 'neutral'}`}
+                data-kind={c.kind}
+              >
                 <span className="muted">{c.section}</span> {c.summary}
                 {c.effect && <strong className={`effect effect-${c.effect}`}> ({c.effect})</strong>}
               </li>
@@ -229,7 +252,8 @@ export function FrameworkDiffPage({ id, from, to }: { id: string; from: string |
         </>
       )}
       <p>
-        {a && <a href={`#/frameworks/${id}/${a}`}>Read {a}</a>} · {b && <a href={`#/frameworks/${id}/${b}`}>Read {b}</a>}
+        {a && <a href={`#/frameworks/${id}/${a}`}>Read {a}</a>} ·{' '}
+        {b && <a href={`#/frameworks/${id}/${b}`}>Read {b}</a>}
       </p>
     </>
   );

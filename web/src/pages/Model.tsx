@@ -29,9 +29,21 @@ function timeline(m: ModelData): TimelineItem[] {
     for (const e of s.events) add({ ...e, where: `${s.kind} ${s.model.version}` });
   }
   for (const i of m.incidents)
-    add({ at: i.reported_at, type: 'incident.reported', actor: 'public', log_index: i.log_index, where: `incident ${i.class}` });
+    add({
+      at: i.reported_at,
+      type: 'incident.reported',
+      actor: 'public',
+      log_index: i.log_index,
+      where: `incident ${i.class}`,
+    });
   for (const g of m.grants ?? [])
-    add({ at: g.created_at, type: 'grant.created', actor: g.granted_by, log_index: g.log_index, where: `grant to ${g.org}` });
+    add({
+      at: g.created_at,
+      type: 'grant.created',
+      actor: g.granted_by,
+      log_index: g.log_index,
+      where: `grant to ${g.org}`,
+    });
   return items.sort((a, b) => a.log_index - b.log_index);
 }
 

@@ -32,7 +32,7 @@ export function RegistryPage({ query }: { query: URLSearchParams }) {
       <h1>Model registry</h1>
       <form
         className="filters"
-        role="search"
+        aria-label="Search and filter models"
         onSubmit={(e) => {
           e.preventDefault();
           setCursors([null]);
@@ -41,7 +41,12 @@ export function RegistryPage({ query }: { query: URLSearchParams }) {
       >
         <label>
           Search models
-          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="org/name" />
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="org/name"
+          />
         </label>
         <button type="submit">Search</button>
         <label>
@@ -68,8 +73,8 @@ export function RegistryPage({ query }: { query: URLSearchParams }) {
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} /> open clocks or
-          incidents only
+          <input type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} /> open
+          clocks or incidents only
         </label>
       </form>
       {page.state === 'error' && <p role="alert">Could not load the registry: {page.error}</p>}

@@ -23,15 +23,33 @@ interface QueueItem {
 
 async function loadQueue(): Promise<QueueItem[]> {
   const lists = await Promise.all(
-    ['in_review', 'escalated', 'decided', 'deemed_approved'].map((status) => api.submissions({ status, limit: 500 })),
+    ['in_review', 'escalated', 'decided', 'deemed_approved'].map((status) =>
+      api.submissions({ status, limit: 500 }),
+    ),
   );
   const items: QueueItem[] = [];
   for (const s of lists.flatMap((l) => l.items)) {
     if (s.status === 'in_review' || s.status === 'escalated')
-      items.push({ kind: 'submission', id: s.id, submission: s.id, model: s.model.id, version: s.model.version, status: s.status, due: s.decision_due });
+      items.push({
+        kind: 'submission',
+        id: s.id,
+        submission: s.id,
+        model: s.model.id,
+        version: s.model.version,
+        status: s.status,
+        due: s.decision_due,
+      });
     for (const a of s.appeals ?? [])
       if (a.status === 'appealed' || a.status === 'appeal_escalated')
-        items.push({ kind: 'appeal', id: a.id, submission: s.id, model: s.model.id, version: s.model.version, status: a.status, due: a.decision_due });
+        items.push({
+          kind: 'appeal',
+          id: a.id,
+          submission: s.id,
+          model: s.model.id,
+          version: s.model.version,
+          status: a.status,
+          due: a.decision_due,
+        });
   }
   return items.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : 0));
 }
@@ -46,7 +64,7 @@ export function ReviewerPage() {
     <>
       <h1>Reviewer console</h1>
       {meError && <p role="alert">{meError}</p>}
-      <Login me={me} onChange={reloadMe} role="Reviewer" />
+      <Login me={me} onChange={reloadMe} who="Reviewer" />
       {signedIn && me.role !== 'reviewer' && (
         <p className="warn">This token belongs to a {me.role}; only reviewers may decide and sign.</p>
       )}
@@ -132,7 +150,7 @@ function SignButtons({
 }) {
   const [message, setMessage] = useState<string | null>(null);
   const pending = decisions.filter((d) => d.status === 'proposed');
-  if (pending.length === 0) return null;
+  if (pending.length === 0 && message === null) return null;
   return (
     <div>
       {pending.map((d) => (
@@ -142,7 +160,9 @@ function SignButtons({
           onClick={async () => {
             try {
               const r = await api.sign(d.id);
-              setMessage(r.effective ? 'Signed: the decision took effect.' : `Signed (${r.signatures} signatures).`);
+              setMessage(
+                r.effective ? 'Signed: the decision took effect.' : `Signed (${r.signatures} signatures).`,
+              );
               onDone();
             } catch (e) {
               setMessage(`Could not sign: ${errorText(e)}`);
@@ -183,7 +203,10 @@ function DecisionForm({
   const [justification, setJustification] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const override = isOverride(fw, determination, action, tier);
-  const actions = item.kind === 'appeal' ? (['approve', 'deny'] as const) : (['approve', 'deny', 'request_evidence'] as const);
+  const actions =
+    item.kind === 'appeal'
+      ? (['approve', 'deny'] as const)
+      : (['approve', 'deny', 'request_evidence'] as const);
   return (
     <form
       className="decision-form"
@@ -217,7 +240,13 @@ function DecisionForm({
         <legend>Action</legend>
         {actions.map((a) => (
           <label key={a} className="check">
-            <input type="radio" name="action" value={a} checked={action === a} onChange={() => setAction(a)} />{' '}
+            <input
+              type="radio"
+              name="action"
+              value={a}
+              checked={action === a}
+              onChange={() => setAction(a)}
+            />{' '}
             {label(a)}
           </label>
         ))}
@@ -242,8 +271,9 @@ function DecisionForm({
       {override && (
         <div className="override-box">
           <p className="override" id="override-note">
-            ⚠ Override: this approval goes beyond what the determination supports ({label(determination.outcome)},
-            granted tier {determination.granted_tier}). It will be flagged publicly.
+            ⚠ Override: this approval goes beyond what the determination supports (
+            {label(determination.outcome)}, granted tier {determination.granted_tier}). It will be flagged
+            publicly.
           </p>
           <label>
             Override justification (required)
@@ -258,11 +288,16 @@ function DecisionForm({
         </div>
       )}
       <button type="submit">Propose and sign</button>
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'warn'}>
-          {message.text}
-        </p>
-      )}
+      {message &&
+        (message.ok ? (
+          <p role="status" className="ok">
+            {message.text}
+          </p>
+        ) : (
+          <p role="alert" className="warn">
+            {message.text}
+          </p>
+        ))}
     </form>
   );
 }

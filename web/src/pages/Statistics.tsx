@@ -6,7 +6,10 @@ import { PlotFigure } from '../components/PlotFigure.js';
 import { formatSeconds, useLoad } from '../util.js';
 
 function rows(s: Statistics): { framework: string; b: Bucket }[] {
-  return [{ framework: 'all', b: s }, ...Object.entries(s.per_framework).map(([framework, b]) => ({ framework, b }))];
+  return [
+    { framework: 'all', b: s },
+    ...Object.entries(s.per_framework).map(([framework, b]) => ({ framework, b })),
+  ];
 }
 
 function counts(s: Statistics) {
@@ -39,7 +42,10 @@ function StatisticsView({ s }: { s: Statistics }) {
         height: 240,
         x: { label: 'days from submission to decision or lapse' },
         y: { label: 'reviews', grid: true },
-        marks: [Plot.rectY(days, { ...Plot.binX({ y: 'count' }, { x: (d: number) => d }), fill: '#2563eb' }), Plot.ruleY([0])],
+        marks: [
+          Plot.rectY(days, { ...Plot.binX({ y: 'count' }, { x: (d: number) => d }), fill: '#2563eb' }),
+          Plot.ruleY([0]),
+        ],
       }),
     [days],
   );
@@ -77,14 +83,23 @@ function StatisticsView({ s }: { s: Statistics }) {
         <dt>Decided</dt>
         <dd>{s.decided}</dd>
         <dt>Median time to decision</dt>
-        <dd>{s.time_to_decision_seconds.median === null ? '—' : formatSeconds(s.time_to_decision_seconds.median)}</dd>
+        <dd>
+          {s.time_to_decision_seconds.median === null
+            ? '—'
+            : formatSeconds(s.time_to_decision_seconds.median)}
+        </dd>
         <dt>90th percentile</dt>
-        <dd>{s.time_to_decision_seconds.p90 === null ? '—' : formatSeconds(s.time_to_decision_seconds.p90)}</dd>
+        <dd>
+          {s.time_to_decision_seconds.p90 === null ? '—' : formatSeconds(s.time_to_decision_seconds.p90)}
+        </dd>
       </dl>
       <h2>Time to decision</h2>
       <PlotFigure render={histogram} label={`Histogram of ${days.length} times to decision, in days`} />
       <h2>Deadlines, lapses, overrides and appeals</h2>
-      <PlotFigure render={bars} label="Counts of deadlines met and missed, lapses, overrides and appeals per framework" />
+      <PlotFigure
+        render={bars}
+        label="Counts of deadlines met and missed, lapses, overrides and appeals per framework"
+      />
       <div className="table-wrap">
         <table>
           <caption>Per framework</caption>
