@@ -24,20 +24,30 @@ export function addDuration(start: Date, duration: Duration, rules: ClockRules):
     case 'days':
       return DateTime.fromJSDate(start, { zone: rules.timezone }).plus({ days: n }).toJSDate();
     case 'business_days': {
+      // Counted on the local calendar (a date's weekday and ISO form do not depend on the zone): UTC dates stand
+      // for local ones, and only the start and the end go through the time zone.
       const holidays = new Set(rules.holidays);
-      let day = DateTime.fromJSDate(start, { zone: rules.timezone }).startOf('day');
+      const local = DateTime.fromJSDate(start, { zone: rules.timezone });
+      const day = new Date(Date.UTC(local.year, local.month - 1, local.day));
       let counted = 0;
       while (counted < n) {
-        day = day.plus({ days: 1 });
+        day.setUTCDate(day.getUTCDate() + 1);
         if (isBusinessDay(day, holidays)) counted++;
       }
-      return day.endOf('day').toJSDate();
+      return DateTime.fromObject(
+        { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() },
+        { zone: rules.timezone },
+      )
+        .endOf('day')
+        .toJSDate();
     }
   }
 }
 
-function isBusinessDay(day: DateTime, holidays: ReadonlySet<string>): boolean {
-  return day.weekday <= 5 && !holidays.has(day.toISODate()!);
+/** `day` is a calendar date at 00:00 UTC. */
+function isBusinessDay(day: Date, holidays: ReadonlySet<string>): boolean {
+  const weekday = day.getUTCDay();
+  return weekday !== 0 && weekday !== 6 && !holidays.has(day.toISOString().slice(0, 10));
 }
 
 export function iso(d: Date): string {

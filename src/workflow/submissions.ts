@@ -109,10 +109,10 @@ interface NewReview {
 
 /** Inserts a review with its clock and records `submission.received`/`review.opened` + `determination.computed`. */
 export async function createReview(
-  _ctx: Ctx,
+  ctx: Ctx,
   tx: Tx,
   r: NewReview,
-): Promise<{ id: string; log_index: number }> {
+): Promise<{ id: string; log_index: number; view: (viewer: Actor, org: string | null) => SubmissionView }> {
   const id = newId(r.kind === 'submission' ? 'sub' : 'rr');
   const due = addDuration(new Date(r.at), r.fw.review.decision_within, r.fw.review).toISOString();
   const d = r.determination;
@@ -133,6 +133,8 @@ export async function createReview(
     submission_id: id,
     model_id: r.model,
   });
+  const evidence = JSON.stringify(r.evidence);
+  const determination = JSON.stringify(d);
   await tx
     .insertInto('submissions')
     .values({
@@ -144,8 +146,8 @@ export async function createReview(
       framework_version: r.fw.version,
       requested_tier: d.requested_tier,
       status: 'in_review',
-      evidence: JSON.stringify(r.evidence),
-      determination: JSON.stringify(d),
+      evidence,
+      determination,
       determination_digest: d.digest,
       evidence_digest: d.evidence_digest,
       outcome: d.outcome,
@@ -160,8 +162,40 @@ export async function createReview(
       log_index,
     })
     .execute();
-  await recordDetermination(tx, id, r.model, d, r.at, actor);
-  return { id, log_index };
+  const computed = await recordDetermination(tx, id, r.model, d, r.at, actor);
+  // The new review's view, as viewIn would read it back (no decisions or appeals yet; its two events).
+  const view = (viewer: Actor, org: string | null): SubmissionView => {
+    const v: SubmissionView = {
+      id,
+      kind: r.kind,
+      status: 'in_review',
+      model: { id: r.model, version: r.version },
+      framework: { id: r.fw.id, version: r.fw.version, digest: d.framework.digest },
+      requested_tier: d.requested_tier,
+      determination: JSON.parse(determination) as Determination,
+      decision_due: due,
+      received_at: r.at,
+      concluded_at: null,
+      approved_tier: null,
+      time_left_seconds: secondsUntil(due, ctx.now()),
+      decisions: [],
+      appeals: [],
+      events: [
+        {
+          type: r.kind === 'submission' ? 'submission.received' : 'review.opened',
+          at: r.at,
+          actor,
+          ...(r.reason ? { reason: r.reason } : {}),
+          log_index,
+        },
+        { type: 'determination.computed', at: r.at, actor, log_index: computed },
+      ],
+      log_index,
+    };
+    if (can(viewer, 'submission.evidence.read', { org })) v.evidence = JSON.parse(evidence);
+    return v;
+  };
+  return { id, log_index, view };
 }
 
 export async function recordDetermination(
@@ -203,11 +237,11 @@ export async function submit(
   const person = (actor as { kind: 'person'; person: { id: string; org: string | null } }).person;
   const now = ctx.now();
   const at = now.toISOString();
-  const bodyDigest = digestOf({
-    framework: input.framework,
-    evidence: input.evidence,
-    tier: input.tier ?? null,
-  });
+  // Only an Idempotency-Key needs the body's digest (a canonical walk of the whole evidence).
+  const bodyDigest =
+    idempotencyKey === undefined
+      ? ''
+      : digestOf({ framework: input.framework, evidence: input.evidence, tier: input.tier ?? null });
   if (idempotencyKey !== undefined) {
     const replay = await idempotentReplay(ctx, person.id, idempotencyKey, bodyDigest, now);
     if (replay) return replay;
@@ -240,6 +274,11 @@ export async function submit(
         .values({ model_id: modelId, version, withdrawn_at: null, created_at: at })
         .onConflict((oc) => oc.columns(['model_id', 'version']).doNothing())
         .execute();
+      const { org_id: orgOfModelRow } = await tx
+        .selectFrom('models')
+        .select('org_id')
+        .where('id', '=', modelId)
+        .executeTakeFirstOrThrow();
       const mv = await tx
         .selectFrom('model_versions')
         .select('withdrawn_at')
@@ -283,7 +322,7 @@ export async function submit(
           model_id: modelId,
         });
       }
-      const body = await viewIn(ctx, tx, created.id, actor);
+      const body = created.view(actor, orgOfModelRow);
       if (idempotencyKey !== undefined) {
         await tx
           .deleteFrom('idempotency')
