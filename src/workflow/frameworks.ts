@@ -135,6 +135,18 @@ async function rowsOf(q: Queryable, id?: string): Promise<Row[]> {
   return query.execute();
 }
 
+/** The versions of framework `id` in `rowsOf` order, without their documents (on every submission). */
+async function versionsOf(q: Queryable, id: string): Promise<{ version: string; effective: string }[]> {
+  return q
+    .selectFrom('frameworks')
+    .select(['version', 'effective'])
+    .where('id', '=', id)
+    .orderBy('id')
+    .orderBy('effective')
+    .orderBy('version')
+    .execute();
+}
+
 export async function listFrameworks(ctx: Ctx): Promise<FrameworkSummary[]> {
   const rows = await rowsOf(ctx.store.db);
   return rows.map((r) => summary(r, rows));
@@ -163,7 +175,7 @@ export async function supersedingVersion(
   version: string,
   today: string,
 ): Promise<string | null> {
-  const rows = await rowsOf(q, id);
+  const rows = await versionsOf(q, id);
   const row = rows.find((r) => r.version === version);
   if (!row) return null;
   const newer = rows.filter(
@@ -179,6 +191,6 @@ export async function currentVersionOf(
   fallback: string,
   today: string,
 ): Promise<string> {
-  const rows = (await rowsOf(q, id)).filter((r) => r.effective <= today);
+  const rows = (await versionsOf(q, id)).filter((r) => r.effective <= today);
   return rows.at(-1)?.version ?? fallback;
 }
