@@ -1,9 +1,8 @@
 /**
  * The web dashboard (interfaces.md "Web dashboard"): serves the built app (web/dist, `npm run build`) at `/`.
- * Files under web/dist are served as they are (hashed assets cached for a year); any other GET that is not an
- * API path answers index.html (the SPA fallback). API prefixes (/v1, /log, /docs, /openapi.json, /metrics,
- * /healthz, /mcp) are never shadowed: unknown paths there keep the API's JSON 404. Without web/dist, `/` says
- * how to build it. Security headers, including the CSP (same-origin scripts and styles), come from app.ts.
+ * Files under web/dist are served as they are (hashed assets cached for a year). The app routes with the URL
+ * hash (`/#/models/org/name`), so no fallback is needed: any other path is the API's JSON 404 (service.md:
+ * unknown routes are not_found), and API prefixes are never shadowed. Without web/dist, `/` says how to build it. Security headers, including the CSP (same-origin scripts and styles), come from app.ts.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
@@ -64,7 +63,8 @@ export const web: FastifyPluginAsync<WebOptions> = async (app: FastifyInstance, 
           .sendFile(rel);
       }
     }
-    return serveIndex(reply);
+    if (path === '/' || path === '/index.html') return serveIndex(reply);
+    return reply.status(404).send(errorBody('not_found', `no route ${request.method} ${path}`));
   };
   app.get('/', handler);
   app.get('/*', handler);

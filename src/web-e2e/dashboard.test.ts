@@ -126,15 +126,16 @@ describe.skipIf(!HAVE_CHROMIUM)(
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    it('serves the app with the CSP, falls back to index.html, and never shadows the API', async () => {
+    it('serves the app with the CSP; unknown paths and API paths are JSON 404s', async () => {
       const home = await fetch(`${server.url}/`);
       expect(home.status).toBe(200);
       expect(home.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(home.headers.get('content-security-policy')).toContain("style-src 'self'");
       expect(await home.text()).toContain('<div id="root">');
+      // The app routes with the URL hash, so a path that is no file is a 404 like any unknown route.
       const deep = await fetch(`${server.url}/some/deep/link`);
-      expect(deep.status).toBe(200);
-      expect(deep.headers.get('content-type')).toContain('text/html');
+      expect(deep.status).toBe(404);
+      expect(((await deep.json()) as { error: { code: string } }).error.code).toBe('not_found');
       const api404 = await fetch(`${server.url}/v1/nope`);
       expect(api404.status).toBe(404);
       expect(((await api404.json()) as { error: { code: string } }).error.code).toBe('not_found');
