@@ -499,7 +499,8 @@ export const ROUTES: RouteDef[] = [
     query: S.AccessQuery,
     status: 200,
     answer: S.AccessAnswer,
-    handler: async ({ workflow, access, query }) => (access ? access.check(query) : workflow.checkAccess(query)),
+    handler: async ({ workflow, access, query }) =>
+      access ? access.check(query) : workflow.checkAccess(query),
   },
   {
     method: 'POST',

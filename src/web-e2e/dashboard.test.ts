@@ -5,7 +5,16 @@
  * inclusion check passes (and fails visibly on a tampered entry), axe-core finds no serious or critical
  * violations, and screenshots are saved at desktop and phone widths to test-output/screenshots/.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +26,7 @@ import { determineDocuments } from '../core/determination/index.js';
 import { sha256Hex } from '../core/digest.js';
 import { parseFramework } from '../core/framework/index.js';
 import { importLog, mergeImported } from '../core/import/index.js';
-import { type DemoToken, seedDemo } from '../demo/seed.js';
+import { type DemoToken, demoInstitutions, seedDemo } from '../demo/seed.js';
 import { openStore } from '../store/db.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -72,6 +81,76 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
   });
   const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad, `${name}: ${JSON.stringify(bad, null, 1)}`).toEqual([]);
+}
+
+async function send<T>(
+  method: string,
+  path: string,
+  body: unknown,
+  auth?: string,
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (auth) headers.authorization = `Bearer ${auth}`;
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Evidence from examples/evidence for a model version. */
+function exampleEvidence(file: string, model: string, version: string): Record<string, unknown> {
+  const evidence = JSON.parse(readFileSync(join(REPO, 'examples/evidence', file), 'utf8'));
+  evidence.model = { id: model, version };
+  return evidence;
+}
+
+/** Submits under the newest example-frontier version that takes the evidence. */
+async function submitAs(
+  developer: string,
+  evidence: Record<string, unknown>,
+): Promise<{ id: string; status: string; determination: { granted_tier: string; outcome: string } }> {
+  const list = await getJson<{ items: { id: string; version: string }[] }>('/v1/frameworks');
+  for (const f of list.items.filter((x) => x.id === 'example-frontier').reverse()) {
+    const r = await send<{
+      id: string;
+      status: string;
+      determination: { granted_tier: string; outcome: string };
+    }>(
+      'POST',
+      '/v1/submissions',
+      { framework: { id: f.id, version: f.version }, evidence },
+      token(developer),
+    );
+    if (r.status === 201) return r.body;
+  }
+  throw new Error('no framework version took the evidence');
+}
+
+/** Two reviewers make a decision take effect (quorum 2 in the example framework). */
+async function decideByApi(submission: string, body: Record<string, unknown>): Promise<void> {
+  const proposed = await send<{ id: string; effective: boolean }>(
+    'POST',
+    `/v1/submissions/${submission}/decision`,
+    body,
+    token('rev-ada'),
+  );
+  expect(proposed.status).toBe(201);
+  const signed = await send<{ effective: boolean }>(
+    'POST',
+    `/v1/decisions/${proposed.body.id}/sign`,
+    undefined,
+    token('rev-bram'),
+  );
+  expect(signed.body.effective).toBe(true);
+}
+
+async function signInReviewer(page: Page, person: string): Promise<void> {
+  await page.getByLabel('Reviewer token').fill(token(person));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('signed-in').waitFor();
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -199,15 +278,38 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(await page.locator('[data-check="verified"]').count()).toBeGreaterThan(3);
       await expectAccessible(page, 'model page');
       await shoot(page, 'model');
-      // The committed screenshot for the README: written when missing or with UPDATE_SCREENSHOTS=1 (so a test
-      // run does not dirty the tree).
+      await page.close();
+
+      // The README's screenshot: the demo's restricted model, scrolled to its latest review so the determination
+      // chart (estimates, intervals, threshold lines, verdict colours) is above the fold at 1280×800.
+      const readme = await open('#/models/example-lab/model-x');
+      await readme.waitForSelector('.review[open] .plot svg');
+      await readme.waitForFunction(
+        () => document.querySelectorAll('[data-check="checking"], [data-check="pending"]').length === 0,
+        undefined,
+        { timeout: 30_000 },
+      );
+      await readme
+        .locator('.review[open] > summary')
+        .first()
+        .evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      // The chart is in view: its top is inside the first screen.
+      const chartTop = await readme
+        .locator('.review[open] .plot svg')
+        .first()
+        .evaluate((el) => el.getBoundingClientRect().top);
+      expect(chartTop).toBeGreaterThanOrEqual(0);
+      expect(chartTop).toBeLessThan(DESKTOP.height / 2);
+      await readme.screenshot({ path: join(SHOTS, 'model-page-readme.png') });
+      // The committed screenshot: written when missing or with UPDATE_SCREENSHOTS=1 (so a test run does not
+      // dirty the tree).
       const committed = join(REPO, 'docs/screenshots/model-page.png');
       if (!existsSync(committed) || process.env.UPDATE_SCREENSHOTS === '1') {
         mkdirSync(join(REPO, 'docs/screenshots'), { recursive: true });
-        copyFileSync(join(SHOTS, 'model-desktop.png'), committed);
+        copyFileSync(join(SHOTS, 'model-page-readme.png'), committed);
       }
       expect(statSync(committed).size).toBeLessThan(300 * 1024);
-      await page.close();
+      await readme.close();
     });
 
     it('model page: a tampered log entry fails the inclusion check visibly', async () => {
@@ -406,6 +508,265 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.getByRole('button', { name: 'Submit for review' }).click();
       await page.getByTestId('server-digest').waitFor();
       expect(await page.getByTestId('server-digest').textContent()).toBe(expected.digest);
+      await page.close();
+    });
+
+    it('reviewer console: reported incidents listed (class, description, times, late flag), classified, dismissed, resolved', async () => {
+      const model = 'quillon-ai/sparrow-1';
+      const now = Date.now();
+      // A public report (will be classified into another class, then resolved) …
+      const a = await send<{ id: string }>('POST', '/v1/incidents', {
+        model,
+        class: 'general_jailbreak',
+        description: 'E2E: a single prompt family gets past the refusal layer.',
+        discovered_at: new Date(now - 3600_000).toISOString(),
+      });
+      expect(a.status).toBe(201);
+      // … and the developer's own report, 30 days after discovery: late for narrow_jailbreak (15 days).
+      const b = await send<{ id: string }>(
+        'POST',
+        '/v1/incidents',
+        {
+          model,
+          class: 'narrow_jailbreak',
+          description: 'E2E: an old narrow finding reported late.',
+          discovered_at: new Date(now - 30 * 86400_000).toISOString(),
+        },
+        token('dev-quillon'),
+      );
+      expect(b.status).toBe(201);
+      const incident = async (id: string) =>
+        (
+          await getJson<{ incidents: { id: string; status: string; class: string; late: boolean }[] }>(
+            `/v1/models/${model}`,
+            token('rev-cyra'),
+          )
+        ).incidents.find((i) => i.id === id)!;
+      expect((await incident(b.body.id)).late).toBe(true);
+
+      const page = await open('#/review');
+      await signInReviewer(page, 'rev-cyra');
+      const cardA = page.locator(`[data-incident-id="${a.body.id}"]`);
+      const cardB = page.locator(`[data-incident-id="${b.body.id}"]`);
+      await cardA.waitFor();
+      await cardB.waitFor();
+      expect(await cardA.textContent()).toContain('a single prompt family gets past the refusal layer');
+      expect(await cardA.textContent()).toMatch(/Discovered \d{4}-\d\d-\d\d .* reported \d{4}-\d\d-\d\d/);
+      expect(await cardA.locator('[data-col="class"]').textContent()).toBe('general_jailbreak');
+      expect(await cardA.getByTestId('late').count()).toBe(0);
+      expect(await cardB.getByTestId('late').textContent()).toContain('reported late');
+      await expectAccessible(page, 'reviewer incidents');
+      await cardA.scrollIntoViewIfNeeded();
+      await shoot(page, 'reviewer-incidents');
+
+      // Classify A into another class of the framework (keyboard: select, then Enter on the button).
+      await cardA.getByLabel('Class').selectOption('narrow_jailbreak');
+      await cardA.getByRole('button', { name: 'Classify' }).focus();
+      await page.keyboard.press('Enter');
+      await page.locator(`[data-incident-id="${a.body.id}"][data-status="classified"]`).waitFor();
+      expect(await incident(a.body.id)).toMatchObject({ status: 'classified', class: 'narrow_jailbreak' });
+
+      // Dismiss B with a reason; it leaves the list.
+      await cardB.getByLabel(/^Reason/).fill('E2E: a duplicate of an earlier, fixed finding.');
+      await cardB.getByRole('button', { name: 'Dismiss' }).click();
+      await cardB.waitFor({ state: 'detached' });
+      expect((await incident(b.body.id)).status).toBe('dismissed');
+
+      // Resolve A with a reason.
+      await cardA.getByLabel(/^Reason/).fill('E2E: the refusal layer was patched for that prompt family.');
+      await cardA.getByRole('button', { name: 'Resolve' }).click();
+      await cardA.waitFor({ state: 'detached' });
+      expect((await incident(a.body.id)).status).toBe('resolved');
+      await page.close();
+    });
+
+    it('reviewer console: grants for a model — add one, bulk-add a pasted list, revoke; access checks follow', async () => {
+      const model = 'example-lab/model-x';
+      const inst = demoInstitutions();
+      const single = inst[30]!.id;
+      const bulk = [inst[20]!.id, inst[21]!.id, inst[22]!.id];
+      const access = async (org: string) =>
+        getJson<{ allow: boolean; rule: string }>(`/v1/access/check?model=${model}&org=${org}`);
+      const eventually = async (org: string, allow: boolean) => {
+        for (let i = 0; i < 30 && (await access(org)).allow !== allow; i++)
+          await new Promise((r) => setTimeout(r, 100));
+        return access(org);
+      };
+      expect((await access(single)).allow).toBe(false);
+      expect((await access(bulk[1]!)).allow).toBe(false);
+
+      const page = await open('#/review');
+      await signInReviewer(page, 'rev-dov');
+      await page.getByLabel('Model (org/name)').fill(model);
+      await page.getByRole('button', { name: 'Open model' }).click();
+      const tools = page.locator(`[data-model-tools="${model}"]`);
+      await tools.waitFor();
+      const before = await getJson<{ grants: { id: string; revoked_at: string | null }[] }>(
+        `/v1/models/${model}`,
+        token('rev-dov'),
+      );
+      expect(await tools.locator('tr[data-grant]').count()).toBe(before.grants.length);
+      expect(await tools.locator('tr[data-revoked="yes"]').count()).toBe(
+        before.grants.filter((g) => g.revoked_at).length,
+      );
+
+      // One organisation.
+      const one = page.getByRole('form', { name: 'Single grant' });
+      await one.getByLabel('Organisation id').fill(single);
+      await one.getByLabel('Tier').selectOption('vetted_partners');
+      await one.getByLabel('Reason').fill('E2E: evaluation partner for the cyber canaries.');
+      await one.getByRole('button', { name: 'Grant' }).click();
+      await tools.locator(`tr[data-grant="${single}"][data-revoked="no"]`).waitFor();
+      expect(await eventually(single, true)).toMatchObject({ allow: true, rule: 'grant' });
+
+      // A pasted list, one per line (blank lines and stray spaces are fine), with an expiry.
+      const many = page.getByRole('form', { name: 'Bulk grant' });
+      await many
+        .getByLabel(/^Organisation ids, one per line/)
+        .fill(`${bulk[0]}\n\n  ${bulk[1]}\n${bulk[2]}\n`);
+      await many.getByLabel('Tier').selectOption('vetted_partners');
+      await many.getByLabel(/^Expires/).fill('2099-12-31');
+      await many.getByLabel('Reason').fill('E2E: limited restoration to these institutions.');
+      await many.getByRole('button', { name: 'Grant 3 organisations' }).click();
+      await many
+        .locator('[role="status"]', { hasText: 'Granted vetted_partners to 3 organisations' })
+        .waitFor();
+      for (const org of bulk) await tools.locator(`tr[data-grant="${org}"]`).waitFor();
+      const after = await getJson<{
+        grants: { org: string; expires_at: string | null; revoked_at: string | null }[];
+      }>(`/v1/models/${model}`, token('rev-dov'));
+      for (const org of bulk)
+        expect(after.grants.find((g) => g.org === org)).toMatchObject({
+          expires_at: '2099-12-31T23:59:59.000Z',
+          revoked_at: null,
+        });
+      expect(await eventually(bulk[1]!, true)).toMatchObject({ allow: true, rule: 'grant' });
+      await expectAccessible(page, 'reviewer grants');
+      await tools.scrollIntoViewIfNeeded();
+      await shoot(page, 'reviewer-grants');
+
+      // Revoke the single grant: the row says revoked, the access check refuses.
+      await tools.getByRole('button', { name: `Revoke the grant to ${single}` }).click();
+      await tools.locator(`tr[data-grant="${single}"][data-revoked="yes"]`).waitFor();
+      expect((await eventually(single, false)).allow).toBe(false);
+      await page.close();
+    });
+
+    it('reviewer console: opening a re-review with a reason puts it in the queue', async () => {
+      const model = 'quillon-ai/sparrow-1';
+      const page = await open('#/review');
+      await signInReviewer(page, 'rev-ada');
+      await page.getByLabel('Model (org/name)').fill(model);
+      await page.getByRole('button', { name: 'Open model' }).click();
+      await page.locator(`[data-model-tools="${model}"]`).waitFor();
+      const reason = 'E2E: re-test after the narrow jailbreak report.';
+      await page.getByLabel('Reason for the re-review').fill(reason);
+      await page.getByRole('button', { name: 'Open re-review' }).click();
+      await page.locator('.rereview-form [role="status"]', { hasText: 'Re-review' }).waitFor();
+      const subs = await getJson<{ items: { id: string; kind: string; status: string }[] }>(
+        `/v1/submissions?model=${model}`,
+        token('rev-ada'),
+      );
+      const rr = subs.items.find((s) => s.kind === 'rereview' && s.status === 'in_review');
+      expect(rr).toBeDefined();
+      const full = await getJson<{ events: { type: string; reason?: string }[] }>(
+        `/v1/submissions/${rr!.id}`,
+        token('rev-ada'),
+      );
+      expect(full.events.some((e) => e.type === 'review.opened' && e.reason === reason)).toBe(true);
+      const queued = page.locator(`[data-queue="${model}"] button`, { hasText: 'rereview' });
+      await queued.waitFor();
+      await page.close();
+    });
+
+    it('developer console: tracks the organisation’s submissions with a live countdown, appeals a denial with new evidence, adds requested evidence', async () => {
+      const open1 = await submitAs(
+        'dev-example',
+        exampleEvidence('01-approve.json', 'example-lab/e2e-open', '1.0'),
+      );
+      const denied = await submitAs(
+        'dev-example',
+        exampleEvidence('02-approve-restricted.json', 'example-lab/e2e-denied', '1.0'),
+      );
+      await decideByApi(denied.id, { action: 'deny', rationale: 'E2E: denied to be appealed.' });
+      const more = await submitAs(
+        'dev-example',
+        exampleEvidence('04-more-evidence.json', 'example-lab/e2e-more', '1.0'),
+      );
+      await decideByApi(more.id, { action: 'request_evidence', rationale: 'E2E: run the full paper set.' });
+      const files = join(dir, 'upload');
+      mkdirSync(files, { recursive: true });
+      const appealFile = join(files, 'appeal-evidence.json');
+      writeFileSync(
+        appealFile,
+        JSON.stringify(exampleEvidence('01-approve.json', 'example-lab/e2e-denied', '1.0')),
+      );
+      const moreFile = join(files, 'more-evidence.json');
+      writeFileSync(
+        moreFile,
+        JSON.stringify(exampleEvidence('01-approve.json', 'example-lab/e2e-more', '1.0')),
+      );
+
+      const page = await open('#/develop');
+      await new Promise((r) => setTimeout(r, 3000));
+      console.log('DEBUG', page.url(), await page.evaluate(() => document.body.innerText.slice(0, 1500)));
+      await page.getByLabel('Developer token').fill(token('dev-example'));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByTestId('signed-in').waitFor();
+      const row = (id: string) => page.locator(`tr[data-track="${id}"]`);
+      await row(open1.id).waitFor();
+      // Only the organisation's own submissions.
+      const models = await page.$$eval('tr[data-track]', (rows) =>
+        rows.map((r) => r.getAttribute('data-model')),
+      );
+      expect(models.length).toBeGreaterThan(3);
+      expect(models.every((m) => m?.startsWith('example-lab/'))).toBe(true);
+      expect(await row(open1.id).locator('[data-col="status"]').textContent()).toContain('in review');
+      // The countdown is live.
+      const countdown = row(open1.id).getByTestId('countdown');
+      const first = await countdown.textContent();
+      expect(first).toMatch(/left$/);
+      await page.waitForFunction(
+        ([id, text]) =>
+          document.querySelector(`tr[data-track="${id}"] [data-testid="countdown"]`)?.textContent !== text,
+        [open1.id, first] as const,
+        { timeout: 5000 },
+      );
+      expect(await row(denied.id).locator('[data-col="decisions"]').textContent()).toContain(
+        'deny — effective',
+      );
+      await expectAccessible(page, 'developer tracking');
+      await row(open1.id).scrollIntoViewIfNeeded();
+      await shoot(page, 'developer-track');
+
+      // Appeal the denial with reasons and a new evidence file.
+      await row(denied.id).getByRole('button', { name: 'Appeal example-lab/e2e-denied 1.0' }).click();
+      await page
+        .getByLabel('Reasons for the appeal')
+        .fill('E2E: the restricted canaries were re-run; see the new evidence.');
+      await page.getByTestId('appeal-evidence').setInputFiles(appealFile);
+      await expectAccessible(page, 'developer appeal form');
+      await page.getByRole('button', { name: 'File appeal' }).click();
+      await page.getByTestId('track-done').filter({ hasText: 'Appeal filed' }).waitFor();
+      await row(denied.id).locator('[data-appeal="appealed"]').waitFor();
+      const appealed = await getJson<{
+        appeals: { status: string; reasons: string; determination: unknown }[];
+      }>(`/v1/submissions/${denied.id}`, token('dev-example'));
+      expect(appealed.appeals[0]).toMatchObject({ status: 'appealed' });
+      expect(appealed.appeals[0]!.determination).not.toBeNull();
+
+      // Add the requested evidence: back in review with a fresh clock.
+      await row(more.id).getByRole('button', { name: 'Add evidence example-lab/e2e-more 1.0' }).click();
+      await page.getByTestId('more-evidence').setInputFiles(moreFile);
+      await page.getByRole('button', { name: 'Add evidence', exact: true }).click();
+      await page.getByTestId('track-done').filter({ hasText: 'Evidence added' }).waitFor();
+      const after = await getJson<{ status: string; events: { type: string }[] }>(
+        `/v1/submissions/${more.id}`,
+        token('dev-example'),
+      );
+      expect(after.status).toBe('in_review');
+      expect(after.events.some((e) => e.type === 'evidence.added')).toBe(true);
+      await row(more.id).getByTestId('countdown').waitFor();
       await page.close();
     });
 

@@ -50,7 +50,9 @@ async function rowsOf(ctx: Ctx, q: Queryable, modelIds: string[]): Promise<Regis
         .selectFrom('model_versions')
         .selectAll()
         .where((eb) =>
-          eb.or(current.map((m) => eb.and([eb('model_id', '=', m.id), eb('version', '=', m.current_version)]))),
+          eb.or(
+            current.map((m) => eb.and([eb('model_id', '=', m.id), eb('version', '=', m.current_version)])),
+          ),
         )
         .execute()
     : [];

@@ -418,13 +418,20 @@ async function latestEventOf(q: Ctx['store']['db'], id: string): Promise<number 
 export async function getSubmission(ctx: Ctx, actor: Actor, id: string): Promise<SubmissionView> {
   authorize(actor, 'registry.read');
   let cache = viewCaches.get(ctx);
-  if (!cache) viewCaches.set(ctx, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    viewCaches.set(ctx, cache);
+  }
   // The key is read before the rows: a change committed in between only makes the entry stale-keyed (rebuilt on
   // the next read), never a newer key on older rows.
   const key = await latestEventOf(ctx.store.db, id);
   let hit = cache.get(id);
   if (!hit || hit.key !== key) {
-    const row = await ctx.store.db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await ctx.store.db
+      .selectFrom('submissions')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new ServiceError('not_found', 'submission not found');
     const orgs = await modelOrgsOf(ctx.store.db, [row.model_id]);
     const [view] = await submissionViews(ctx.store.db, [row], { kind: 'public' }, ctx.now(), orgs);

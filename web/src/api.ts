@@ -1,11 +1,22 @@
 /** The API as the dashboard uses it: typed fetches, the token kept in sessionStorage. */
 import type { Determination } from '../../src/core/determination/types.js';
-import type { DecisionView, ModelView, Page, Person, SubmissionView } from '../../src/workflow/types.js';
+import type {
+  AppealView,
+  DecisionView,
+  GrantView,
+  IncidentView,
+  ModelView,
+  Page,
+  Person,
+  SubmissionSummaryView,
+  SubmissionView,
+} from '../../src/workflow/types.js';
 
 export type {
   AppealView,
   DecisionView,
   EventView,
+  GrantView,
   IncidentView,
   SubmissionView,
 } from '../../src/workflow/types.js';
@@ -141,12 +152,13 @@ export const api = {
   },
   model: (id: string) => request<ModelPage>('GET', `/v1/models/${modelPath(id)}`),
   submission: (id: string) => request<SubmissionView>('GET', `/v1/submissions/${enc(id)}`),
-  submissions: (opts: { status?: string; limit?: number; cursor?: string | null }) => {
+  submissions: (opts: { status?: string; model?: string; limit?: number; cursor?: string | null }) => {
     const p = new URLSearchParams();
     p.set('limit', String(opts.limit ?? 200));
     if (opts.status) p.set('status', opts.status);
+    if (opts.model) p.set('model', opts.model);
     if (opts.cursor) p.set('cursor', opts.cursor);
-    return request<Page<SubmissionView>>('GET', `/v1/submissions?${p}`);
+    return request<Page<SubmissionSummaryView>>('GET', `/v1/submissions?${p}`);
   },
   frameworks: () => request<Page<FrameworkSummary>>('GET', '/v1/frameworks'),
   framework: (id: string, version: string) =>
@@ -165,6 +177,23 @@ export const api = {
       '/v1/submissions',
       body,
     ),
+  addEvidence: (id: string, evidence: unknown) =>
+    request<SubmissionView>('POST', `/v1/submissions/${enc(id)}/evidence`, { evidence }),
+  appeal: (id: string, body: { reasons: string; evidence?: unknown }) =>
+    request<AppealView>('POST', `/v1/submissions/${enc(id)}/appeal`, body),
+  rereview: (model: string, reason: string) =>
+    request<SubmissionView>('POST', `/v1/models/${modelPath(model)}/rereview`, { reason }),
+  classifyIncident: (id: string, cls: string) =>
+    request<IncidentView>('POST', `/v1/incidents/${enc(id)}/classify`, { class: cls }),
+  dismissIncident: (id: string, reason: string) =>
+    request<IncidentView>('POST', `/v1/incidents/${enc(id)}/dismiss`, { reason }),
+  resolveIncident: (id: string, reason: string) =>
+    request<IncidentView>('POST', `/v1/incidents/${enc(id)}/resolve`, { reason }),
+  grant: (body: { model: string; org: string; tier: string; expires_at?: string; reason: string }) =>
+    request<GrantView>('POST', '/v1/grants', body),
+  grants: (body: { model: string; orgs: string[]; tier: string; expires_at?: string; reason: string }) =>
+    request<{ items: GrantView[] }>('POST', '/v1/grants/bulk', body),
+  revokeGrant: (id: string) => request<GrantView>('DELETE', `/v1/grants/${enc(id)}`),
 };
 
 /** The log endpoints are plain text or JSON and never need a token. */

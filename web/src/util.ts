@@ -66,11 +66,20 @@ export function formatSeconds(total: number): string {
   return `${sec}s`;
 }
 
-export function timeLeft(due: string, now: number): { text: string; late: boolean } {
+/** "6d 23h 59m 58s": to the second, for a countdown that visibly ticks. */
+export function formatCountdown(total: number): string {
+  const s = Math.abs(Math.round(total));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d > 0 ? `${d}d ` : ''}${d > 0 || h > 0 ? `${pad(h)}h ` : ''}${pad(m)}m ${pad(s % 60)}s`;
+}
+
+export function timeLeft(due: string, now: number, precise = false): { text: string; late: boolean } {
   const secs = (Date.parse(due) - now) / 1000;
-  return secs >= 0
-    ? { text: `${formatSeconds(secs)} left`, late: false }
-    : { text: `${formatSeconds(secs)} late`, late: true };
+  const f = precise ? formatCountdown : formatSeconds;
+  return secs >= 0 ? { text: `${f(secs)} left`, late: false } : { text: `${f(secs)} late`, late: true };
 }
 
 export function formatTime(iso: string | null | undefined): string {

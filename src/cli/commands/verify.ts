@@ -412,6 +412,12 @@ async function checkDeterminations(
   const progress = new Progress();
   const frameworks = new Map<string, unknown>();
   let checked = 0;
+  // The latest determination entry of each submission must be the one the API serves.
+  const latest = new Map<string, number>();
+  for (const { index, entry } of entries) {
+    const s = (entry.subject as Record<string, unknown> | undefined)?.submission;
+    if (typeof s === 'string') latest.set(s, Math.max(latest.get(s) ?? -1, index));
+  }
   for (const { index, entry } of entries) {
     const subject = entry.subject as Record<string, unknown> | undefined;
     const data = entry.data as Record<string, unknown> | undefined;
@@ -425,17 +431,29 @@ async function checkDeterminations(
       report.failures.push(`determination mismatch for submission ${id}: not published (HTTP ${sub.status})`);
       continue;
     }
-    // The latest determination of the submission; the log entry pins which one by digest.
-    const det = (sub.body as { determination?: Record<string, unknown> }).determination;
-    if (!det || det.digest !== data.determination_digest) {
-      // An older determination (evidence added later) is not served by the API: check only the digest chain.
-      if (det && typeof det.digest === 'string') {
+    // The submission's determination, or an appeal's (an appeal with new evidence): the entry pins which by
+    // digest. An earlier determination (evidence added later) is no longer served; the latest entry must be.
+    const view = sub.body as {
+      determination?: Record<string, unknown>;
+      appeals?: { determination?: Record<string, unknown> | null }[];
+    };
+    const served = [
+      view.determination,
+      ...(Array.isArray(view.appeals) ? view.appeals.map((a) => a?.determination ?? undefined) : []),
+    ].filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null);
+    const det = served.find((d) => d.digest === data.determination_digest);
+    if (!det) {
+      if (served.length > 0 && latest.get(id) !== index) {
         report.checks.push(
           `submission ${id}: entry ${index} is an earlier determination (not re-computable from the API)`,
         );
         continue;
       }
-      report.failures.push(`determination mismatch for submission ${id}: no determination published`);
+      report.failures.push(
+        served.length > 0
+          ? `determination mismatch for submission ${id}: the API serves digest(s) ${served.map((d) => String(d.digest)).join(', ')}, the log's latest determination (entry ${index}) is ${String(data.determination_digest)}`
+          : `determination mismatch for submission ${id}: no determination published`,
+      );
       continue;
     }
     const fwRef = det.framework as { id: string; version: string };

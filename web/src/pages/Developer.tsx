@@ -15,6 +15,7 @@ import { api, errorText } from '../api.js';
 import { DeterminationView } from '../components/DeterminationView.js';
 import { Login, useMe } from '../components/Login.js';
 import { modelHref, useLoad } from '../util.js';
+import { TrackSection } from './Tracking.js';
 
 interface Dropped {
   name: string;
@@ -62,6 +63,7 @@ export function DeveloperPage() {
   const [allowIncomplete, setAllowIncomplete] = useState(false);
   const [tier, setTier] = useState('');
   const [dragging, setDragging] = useState(false);
+  const [tracked, setTracked] = useState(0);
   const [submitted, setSubmitted] = useState<{
     ok: boolean;
     text: string;
@@ -157,6 +159,7 @@ export function DeveloperPage() {
         id: r.id,
         digest: r.determination.digest,
       });
+      setTracked((t) => t + 1);
     } catch (e) {
       setSubmitted({ ok: false, text: `Could not submit: ${errorText(e)}` });
     }
@@ -317,6 +320,9 @@ export function DeveloperPage() {
           )}
           {modelOfEvidence && <a href={modelHref(modelOfEvidence)}>Track it on the model page</a>}
         </p>
+      )}
+      {me?.kind === 'person' && me.role === 'developer' && me.org && (
+        <TrackSection org={me.org} refresh={tracked} />
       )}
     </>
   );

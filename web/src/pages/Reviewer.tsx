@@ -10,9 +10,12 @@ import { DeterminationView } from '../components/DeterminationView.js';
 import { Login, useMe } from '../components/Login.js';
 import { label, modelHref, timeLeft, useLoad, useNow } from '../util.js';
 import { Decisions } from './Model.js';
+import { IncidentsSection, ModelToolsSection } from './ReviewerTools.js';
 
 interface QueueItem {
   kind: 'submission' | 'appeal';
+  /** What the reviewer sees: submission, rereview or appeal. */
+  what: string;
   id: string;
   submission: string;
   model: string;
@@ -32,6 +35,7 @@ async function loadQueue(): Promise<QueueItem[]> {
     if (s.status === 'in_review' || s.status === 'escalated')
       items.push({
         kind: 'submission',
+        what: s.kind,
         id: s.id,
         submission: s.id,
         model: s.model.id,
@@ -43,6 +47,7 @@ async function loadQueue(): Promise<QueueItem[]> {
       if (a.status === 'appealed' || a.status === 'appeal_escalated')
         items.push({
           kind: 'appeal',
+          what: 'appeal',
           id: a.id,
           submission: s.id,
           model: s.model.id,
@@ -87,7 +92,7 @@ export function ReviewerPage() {
                         aria-pressed={selected?.id === q.id}
                         onClick={() => setSelected(q)}
                       >
-                        <strong>{q.model}</strong> {q.version} — {q.kind} ({label(q.status)})
+                        <strong>{q.model}</strong> {q.version} — {q.what} ({label(q.status)})
                         <span className={t.late ? 'late' : undefined}> {t.text}</span>
                       </button>
                     </li>
@@ -98,6 +103,12 @@ export function ReviewerPage() {
           </section>
           {selected && <ReviewPanel key={selected.id} item={selected} onDone={reloadQueue} />}
         </div>
+      )}
+      {signedIn && me.role === 'reviewer' && (
+        <>
+          <IncidentsSection />
+          <ModelToolsSection onChange={reloadQueue} />
+        </>
       )}
     </>
   );
@@ -122,7 +133,7 @@ function ReviewPanel({ item, onDone }: { item: QueueItem; onDone: () => void }) 
   return (
     <section className="review-panel" aria-labelledby="panel-h">
       <h2 id="panel-h">
-        <a href={modelHref(s.model.id)}>{s.model.id}</a> {s.model.version} — {item.kind}
+        <a href={modelHref(s.model.id)}>{s.model.id}</a> {s.model.version} — {item.what}
       </h2>
       <div className="side-by-side">
         <div>
