@@ -281,7 +281,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.close();
 
       // The README's screenshot: the demo's restricted model, scrolled to its latest review so the determination
-      // chart (estimates, intervals, threshold lines, verdict colours) is above the fold at 1280×800.
+      // charts (estimates, intervals, threshold lines, verdict colours: bio below, cyber crossed) fill the 1280×800
+      // screen.
       const readme = await open('#/models/example-lab/model-x');
       await readme.waitForSelector('.review[open] .plot svg');
       await readme.waitForFunction(
@@ -290,7 +291,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
         { timeout: 30_000 },
       );
       await readme
-        .locator('.review[open] > summary')
+        .locator('.review[open] > h3', { hasText: 'Determination' })
         .first()
         .evaluate((el) => el.scrollIntoView({ block: 'start' }));
       // The chart is in view: its top is inside the first screen.
@@ -708,8 +709,6 @@ describe.skipIf(!HAVE_CHROMIUM)(
       );
 
       const page = await open('#/develop');
-      await new Promise((r) => setTimeout(r, 3000));
-      console.log('DEBUG', page.url(), await page.evaluate(() => document.body.innerText.slice(0, 1500)));
       await page.getByLabel('Developer token').fill(token('dev-example'));
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByTestId('signed-in').waitFor();
