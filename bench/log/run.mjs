@@ -78,7 +78,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'greenlight-bench-log-'));
 const dbUrl = `sqlite:${join(tmp, 'log.sqlite')}`;
 const ORIGIN = 'bench.example/log';
 log(`bench/log: ${fmt(N)} entries in ${dbUrl}`);
-let store = await openStore(dbUrl);
+const store = await openStore(dbUrl);
 const identity = await loadOrCreateLogIdentity(store, { origin: ORIGIN });
 
 const CHUNK = 50_000;
@@ -134,7 +134,12 @@ for (;;) {
     checkpoints++;
     break;
   }
-  const last = await store.db.selectFrom('log_checkpoints').select('size').orderBy('size', 'desc').limit(1).executeTakeFirst();
+  const last = await store.db
+    .selectFrom('log_checkpoints')
+    .select('size')
+    .orderBy('size', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (Number(last?.size) === N) break;
   await new Promise((r) => setTimeout(r, 100));
 }
@@ -162,11 +167,27 @@ if (at200k) {
     `${((100 * r) / nodeRate).toFixed(1)} % of node:crypto, ${((100 * r) / nobleRate).toFixed(1)} % of @noble/hashes`,
   );
 }
-row('(a) baseline: raw SHA-256, node:crypto', `${fmt(nodeRate)} hashes/s`, '', '100 %', `${fmt(bytesTotal / N)} B mean entry`);
-row('(a) baseline: raw SHA-256, @noble/hashes', `${fmt(nobleRate)} hashes/s`, '', `${((100 * nobleRate) / nodeRate).toFixed(1)} % of node:crypto`);
+row(
+  '(a) baseline: raw SHA-256, node:crypto',
+  `${fmt(nodeRate)} hashes/s`,
+  '',
+  '100 %',
+  `${fmt(bytesTotal / N)} B mean entry`,
+);
+row(
+  '(a) baseline: raw SHA-256, @noble/hashes',
+  `${fmt(nobleRate)} hashes/s`,
+  '',
+  `${((100 * nobleRate) / nodeRate).toFixed(1)} % of node:crypto`,
+);
 
 // ---- (c) inclusion proofs over stored tiles ----
-const cpRow = await store.db.selectFrom('log_checkpoints').select('note').orderBy('size', 'desc').limit(1).executeTakeFirstOrThrow();
+const cpRow = await store.db
+  .selectFrom('log_checkpoints')
+  .select('note')
+  .orderBy('size', 'desc')
+  .limit(1)
+  .executeTakeFirstOrThrow();
 const cp = tlog.openCheckpoint(cpRow.note, identity.verifierKey).checkpoint;
 if (cp.size !== N) throw new Error(`final checkpoint has size ${cp.size}, expected ${N}`);
 const PROOFS = 1000;
@@ -179,19 +200,38 @@ for (const i of indices) {
 }
 const proofWithReads = ms(t) / PROOFS;
 const loaded = [];
-for (const i of indices) loaded.push(tileReaderOf(await loadTiles(store.db, tlog.tilesForInclusionProof(i, N))));
+for (const i of indices)
+  loaded.push(tileReaderOf(await loadTiles(store.db, tlog.tilesForInclusionProof(i, N))));
 t = performance.now();
 for (let k = 0; k < PROOFS; k++) tlog.inclusionProofFromTiles(indices[k], N, loaded[k]);
 const proofOnly = ms(t) / PROOFS;
 // Sanity: the proofs verify.
 for (let k = 0; k < 20; k++) {
-  const e = await store.db.selectFrom('log_entries').select('entry').where('idx', '=', indices[k]).executeTakeFirstOrThrow();
+  const e = await store.db
+    .selectFrom('log_entries')
+    .select('entry')
+    .where('idx', '=', indices[k])
+    .executeTakeFirstOrThrow();
   if (!tlog.verifyInclusion(tlog.leafHash(tlog.utf8(e.entry)), indices[k], N, proofs[k], cp.root))
     throw new Error(`inclusion proof of ${indices[k]} does not verify`);
 }
-log(`  inclusion proof: ${proofWithReads.toFixed(3)} ms with tile reads, ${(proofOnly * 1000).toFixed(1)} µs prover only`);
-row(`(c) inclusion proof at ${fmt(N)}, tile reads + prover`, `${proofWithReads.toFixed(3)} ms`, '< 1 ms', `${(proofWithReads / 1).toFixed(2)}× target`, `mean of ${PROOFS} random indices, SQLite`);
-row(`(c) inclusion proof at ${fmt(N)}, prover only`, `${(proofOnly * 1000).toFixed(1)} µs`, '< 1 ms', `${proofOnly.toFixed(4)}× target`, 'tiles already loaded');
+log(
+  `  inclusion proof: ${proofWithReads.toFixed(3)} ms with tile reads, ${(proofOnly * 1000).toFixed(1)} µs prover only`,
+);
+row(
+  `(c) inclusion proof at ${fmt(N)}, tile reads + prover`,
+  `${proofWithReads.toFixed(3)} ms`,
+  '< 1 ms',
+  `${(proofWithReads / 1).toFixed(2)}× target`,
+  `mean of ${PROOFS} random indices, SQLite`,
+);
+row(
+  `(c) inclusion proof at ${fmt(N)}, prover only`,
+  `${(proofOnly * 1000).toFixed(1)} µs`,
+  '< 1 ms',
+  `${proofOnly.toFixed(4)}× target`,
+  'tiles already loaded',
+);
 await store.close();
 
 // ---- server processes ----
@@ -216,7 +256,7 @@ async function stopServer(s) {
   await new Promise((r) => s.child.once('exit', r));
 }
 
-let server = await startServerProcess(dbUrl);
+const server = await startServerProcess(dbUrl);
 try {
   // /v1/log/entries/{i} over HTTP.
   await autocannon({ url: `${server.url}/v1/log/entries/0`, duration: 1, connections: 10 });
@@ -224,7 +264,12 @@ try {
     url: server.url,
     duration: SECONDS,
     connections: 10,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/v1/log/entries/${Math.floor(Math.random() * N)}` }) }],
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req) => ({ ...req, path: `/v1/log/entries/${Math.floor(Math.random() * N)}` }),
+      },
+    ],
   });
   const rps = http['2xx'] / SECONDS;
   log(`  GET /v1/log/entries/{i}: ${fmt(rps)} req/s, p50 ${http.latency.p50} ms, p99 ${http.latency.p99} ms`);
@@ -240,12 +285,26 @@ try {
   const state = join(tmp, 'verify-state.json');
   t = performance.now();
   const v = await new Promise((resolve) =>
-    execFile(process.execPath, [join(ROOT, 'bin/greenlight'), 'verify', '--url', server.url, '--state', state, '--key', identity.verifierKey], { maxBuffer: 1e8 }, (err, stdout, stderr) =>
-      resolve({ code: err ? err.code : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [
+        join(ROOT, 'bin/greenlight'),
+        'verify',
+        '--url',
+        server.url,
+        '--state',
+        state,
+        '--key',
+        identity.verifierKey,
+      ],
+      { maxBuffer: 1e8 },
+      (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr }),
     ),
   );
   const verifyMs = ms(t);
-  log(`  verify: exit ${v.code} in ${(verifyMs / 1000).toFixed(1)} s: ${v.stdout.trim().split('\n').join(' | ')}`);
+  log(
+    `  verify: exit ${v.code} in ${(verifyMs / 1000).toFixed(1)} s: ${v.stdout.trim().split('\n').join(' | ')}`,
+  );
   row(
     `(d) \`greenlight verify --url\` of ${fmt(N)} entries`,
     `${(verifyMs / 1000).toFixed(1)} s (exit ${v.code})`,
@@ -275,12 +334,23 @@ async function durable(dialect) {
     try {
       const wf = createWorkflow(s);
       const system = { kind: 'system' };
-      await wf.publishFramework(system, readFileSync(join(ROOT, 'examples/frameworks/example-frontier-2026.1.yaml'), 'utf8'), 'yaml');
+      await wf.publishFramework(
+        system,
+        readFileSync(join(ROOT, 'examples/frameworks/example-frontier-2026.1.yaml'), 'utf8'),
+        'yaml',
+      );
       await wf.createOrg(system, { id: 'bench-lab', name: 'Bench Lab', jurisdiction: 'US', verified: true });
-      token = (await wf.createPerson(system, { id: 'dev', name: 'Dev', role: 'developer', org: 'bench-lab' })).token;
-      const actor = { kind: 'person', person: { id: 'dev', name: 'Dev', role: 'developer', org: 'bench-lab', active: true } };
+      token = (await wf.createPerson(system, { id: 'dev', name: 'Dev', role: 'developer', org: 'bench-lab' }))
+        .token;
+      const actor = {
+        kind: 'person',
+        person: { id: 'dev', name: 'Dev', role: 'developer', org: 'bench-lab', active: true },
+      };
       const evidence = JSON.parse(readFileSync(join(ROOT, 'examples/evidence/01-approve.json'), 'utf8'));
-      await wf.submit(actor, { framework: { id: 'example-frontier', version: '2026.1' }, evidence: { ...evidence, model: { id: 'bench-lab/m', version: '1' } } });
+      await wf.submit(actor, {
+        framework: { id: 'example-frontier', version: '2026.1' },
+        evidence: { ...evidence, model: { id: 'bench-lab/m', version: '1' } },
+      });
     } finally {
       await s.close();
     }
@@ -297,7 +367,12 @@ async function durable(dialect) {
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
             setupRequest: (req) => ({
               ...req,
-              body: JSON.stringify({ model: 'bench-lab/m', class: 'narrow_jailbreak', description: `bench report ${k++}`, discovered_at: new Date().toISOString() }),
+              body: JSON.stringify({
+                model: 'bench-lab/m',
+                class: 'narrow_jailbreak',
+                description: `bench report ${k++}`,
+                discovered_at: new Date().toISOString(),
+              }),
             }),
           },
         ],
@@ -310,10 +385,17 @@ async function durable(dialect) {
       const s2 = await openStore(db, schema ? { schema } : {});
       let lagMs;
       try {
-        const next = Number((await s2.db.selectFrom('log_state').select('next_index').executeTakeFirstOrThrow()).next_index);
+        const next = Number(
+          (await s2.db.selectFrom('log_state').select('next_index').executeTakeFirstOrThrow()).next_index,
+        );
         const tl = performance.now();
         for (;;) {
-          const c = await s2.db.selectFrom('log_checkpoints').select('size').orderBy('size', 'desc').limit(1).executeTakeFirst();
+          const c = await s2.db
+            .selectFrom('log_checkpoints')
+            .select('size')
+            .orderBy('size', 'desc')
+            .limit(1)
+            .executeTakeFirst();
           if (Number(c?.size) >= next) break;
           if (ms(tl) > 60_000) throw new Error('integration did not catch up within 60 s');
           await new Promise((res) => setTimeout(res, 50));
@@ -322,7 +404,9 @@ async function durable(dialect) {
       } finally {
         await s2.close();
       }
-      log(`  POST /v1/incidents [${dialect}]: ${fmt(rps)}/s, p99 ${r.latency.p99} ms, ${bad} bad; checkpoint caught up ${fmt(lagMs)} ms after`);
+      log(
+        `  POST /v1/incidents [${dialect}]: ${fmt(rps)}/s, p99 ${r.latency.p99} ms, ${bad} bad; checkpoint caught up ${fmt(lagMs)} ms after`,
+      );
       row(
         `(b) durable events/s, POST /v1/incidents, 16 clients, ${dialect}`,
         `${fmt(rps)}/s (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms)`,

@@ -64,7 +64,10 @@ describeOnEachDatabase('e2e: kill -9 during a burst of log appends', (dialect) =
     const key = (await new Client(first.url).get('/log/key')).body.trim() as string;
     // The model the incidents are about.
     expectStatus(
-      await dev.post('/v1/submissions', { framework: DRILL, evidence: evidence('01-approve', MODEL, 'base') }),
+      await dev.post('/v1/submissions', {
+        framework: DRILL,
+        evidence: evidence('01-approve', MODEL, 'base'),
+      }),
       201,
     );
 
@@ -107,7 +110,8 @@ describeOnEachDatabase('e2e: kill -9 during a burst of log appends', (dialect) =
             description: `log burst report ${i}`,
             discovered_at: new Date().toISOString(),
           });
-          if (r.status === 201 || r.status === 200) acked.push({ id: r.body.id, log_index: r.body.log_index });
+          if (r.status === 201 || r.status === 200)
+            acked.push({ id: r.body.id, log_index: r.body.log_index });
           else refused.push(`HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
         } catch {
           cutOff++; // cut by the kill: not acknowledged
