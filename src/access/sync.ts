@@ -6,10 +6,10 @@
  * (REPEATABLE READ on PostgreSQL), together with `change_counter`.
  *
  * `startAccessSync(store, checker, {intervalMs})` loads once, then polls a one-row fingerprint every `intervalMs`
- * (default 250 ms): `change_counter` — bumped in the same transaction as every change that can alter an answer —
- * plus the number of model versions (a new submission creates a model/version without bumping the counter, and
- * the developing organisation may use its own unapproved model). When the fingerprint moved, it reloads the
- * snapshot and swaps it in. With several servers on one PostgreSQL each sees the others' changes within
+ * (default 250 ms): `change_counter`, bumped in the same transaction as every change that can alter an answer.
+ * A first submission creates a model without bumping it (it alters no answer but the developer's own, and the
+ * server looks models unknown to the index up in the database), so a burst of submissions causes no reloads.
+ * When the counter moved, it reloads the snapshot and swaps it in. With several servers on one PostgreSQL each sees the others' changes within
  * `intervalMs` plus one reload.
  */
 import { sql } from 'kysely';
@@ -123,11 +123,10 @@ export async function loadAccessSnapshot(store: Store): Promise<AccessSnapshot> 
 
 /** The cheap one-row read the sync loop polls. */
 export async function accessFingerprint(store: Store): Promise<string> {
-  const r = await sql<{ counter: unknown; versions: unknown }>`select
-      (select value from change_counter where id = 1) as counter,
-      (select count(*) from model_versions) as versions`.execute(store.db);
-  const row = r.rows[0];
-  return `${Number(row?.counter ?? 0)}/${Number(row?.versions ?? 0)}`;
+  const r = await sql<{ counter: unknown }>`select value as counter from change_counter where id = 1`.execute(
+    store.db,
+  );
+  return String(Number(r.rows[0]?.counter ?? 0));
 }
 
 export interface AccessSyncOptions {

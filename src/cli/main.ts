@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import { registerAccessCommands } from './commands/access.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerClientCommands } from './commands/client.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDetermineCommand } from './commands/determine.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerFrameworkCommands } from './commands/framework.js';
-import { registerClientCommands } from './commands/client.js';
 import { registerLogCommands } from './commands/log.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerServeCommand } from './commands/serve.js';

@@ -161,7 +161,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   // ---- metrics ----
   const metrics = createMetrics();
   app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
+    // The dashboard's catch-all answers unknown paths with a 404: count those as unmatched, not as one route.
+    const url = request.routeOptions.url;
+    const route = url === undefined || (url === '/*' && reply.statusCode === 404) ? 'unmatched' : url;
     metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
 

@@ -33,6 +33,24 @@ export interface RouteContext {
 /** What the access routes need from an in-memory checker (src/access). */
 export interface AccessCheckPort {
   check(query: { model: string; org: string; version?: string | null }): AccessAnswer;
+  /** Resolves once the index reflects this server's own acknowledged writes (read-your-writes). */
+  fresh?(): Promise<void>;
+}
+
+/**
+ * An access answer from memory. A model the index does not know yet (created since the last reload, e.g. by a
+ * first submission, which changes no other answer) is looked up in the database instead.
+ */
+async function checkFromMemory(
+  access: AccessCheckPort,
+  workflow: RouteContext['workflow'],
+  query: { model: string; org: string; version?: string | null },
+): Promise<AccessAnswer> {
+  await access.fresh?.();
+  const answer = access.check(query);
+  if (answer.rule !== 'unknown_model') return answer;
+  const { version, ...rest } = query;
+  return workflow.checkAccess(version == null ? rest : { ...rest, version });
 }
 
 export type Method = 'GET' | 'POST' | 'DELETE';
@@ -500,7 +518,7 @@ export const ROUTES: RouteDef[] = [
     status: 200,
     answer: S.AccessAnswer,
     handler: async ({ workflow, access, query }) =>
-      access ? access.check(query) : workflow.checkAccess(query),
+      access ? checkFromMemory(access, workflow, query) : workflow.checkAccess(query),
   },
   {
     method: 'POST',
@@ -514,7 +532,9 @@ export const ROUTES: RouteDef[] = [
     handler: async ({ workflow, access, body }) => {
       const results = [];
       for (const check of body.checks)
-        results.push(access ? access.check(check) : await workflow.checkAccess(check));
+        results.push(
+          access ? await checkFromMemory(access, workflow, check) : await workflow.checkAccess(check),
+        );
       return { results };
     },
   },

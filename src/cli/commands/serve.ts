@@ -4,9 +4,9 @@
  * SIGTERM/SIGINT (stop accepting, finish in-flight requests, stop the sweeper, close the store).
  */
 import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import { type AccessChecker, createAccessChecker } from '../../access/checker.js';
 import { type AccessSync, startAccessSync } from '../../access/sync.js';
-import type { FastifyInstance } from 'fastify';
 import { type BuildServerOptions, buildServer, type ServerLimits } from '../../server/app.js';
 import type { ServerWorkflow } from '../../server/workflow-port.js';
 import { type OpenOptions, openStore, resolveDatabaseUrl, type Store } from '../../store/db.js';
@@ -74,8 +74,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       accessSync = sync;
       await sync.ready;
     }
+    // Read-your-writes: after this server acknowledges a write, access checks wait for the index to catch up
+    // (a cheap counter poll, and a reload only when the write changed an answer).
+    let pendingRefresh: Promise<void> | null = null;
+    const accessPort = access
+      ? { check: access.check.bind(access), fresh: () => pendingRefresh ?? Promise.resolve() }
+      : undefined;
     app = buildServer({
-      access,
+      ...(accessPort ? { access: accessPort } : {}),
       workflow,
       store,
       logger: options.logger,
@@ -84,6 +90,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       trustProxy: options.trustProxy,
       log: options.logOrigin !== undefined ? { origin: options.logOrigin } : {},
     });
+    const sync = accessSync;
+    if (sync) {
+      app.addHook('onSend', async (request, reply, payload) => {
+        if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) {
+          const refresh = sync.refresh().catch(() => {});
+          pendingRefresh = refresh;
+          void refresh.finally(() => {
+            if (pendingRefresh === refresh) pendingRefresh = null;
+          });
+        }
+        return payload;
+      });
+    }
     const log = app.log;
     stopSweeper = startSweeper(workflow, options.sweepIntervalMs ?? 2000, (e) =>
       log.error({ err: e }, 'clock sweep failed'),

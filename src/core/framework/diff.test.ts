@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { EXAMPLE_JSON, EXAMPLE_YAML, edit, fixture, MINIMAL } from '../../test-support/framework.js';
 import { diffFrameworks, type FrameworkChange, formatDuration } from './diff.js';
 import { parseFramework } from './load.js';
-import { EXAMPLE_JSON, EXAMPLE_YAML, edit, fixture, MINIMAL } from '../../test-support/framework.js';
 
 const A = parseFramework(EXAMPLE_YAML);
 const load = (t: string) => parseFramework(t);

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
+import { EXAMPLE_JSON, EXAMPLE_YAML, edit, MINIMAL } from '../../test-support/framework.js';
 import { canonicalJson } from '../canonical-json.js';
 import { parseFramework } from './load.js';
-import { EXAMPLE_JSON, EXAMPLE_YAML, edit, MINIMAL } from '../../test-support/framework.js';
 
 const EXAMPLE = parseFramework(EXAMPLE_YAML, { file: 'example.yaml' });
 

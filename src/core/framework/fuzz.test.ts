@@ -5,10 +5,10 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
+import { EXAMPLE_JSON, EXAMPLE_YAML, MINIMAL } from '../../test-support/framework.js';
 import { digestOf } from '../digest.js';
 import { GreenlightError } from '../errors.js';
 import { parseFramework, validateFrameworkValue } from './load.js';
-import { EXAMPLE_JSON, EXAMPLE_YAML, MINIMAL } from '../../test-support/framework.js';
 import type { Framework } from './types.js';
 
 const FILE = 'fuzz.yaml';

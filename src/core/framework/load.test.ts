@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { EXAMPLE_JSON, EXAMPLE_YAML, edit, loadError, MINIMAL } from '../../test-support/framework.js';
 import { digestOf } from '../digest.js';
 import { GreenlightError } from '../errors.js';
 import { frameworkDigest, parentPath, parseFramework, validateFrameworkValue } from './load.js';
 import { guessFormat } from './source.js';
-import { EXAMPLE_JSON, EXAMPLE_YAML, edit, loadError, MINIMAL } from '../../test-support/framework.js';
 
 describe('the spec example', () => {
   const f = parseFramework(EXAMPLE_YAML, { file: 'example.yaml' });

@@ -1,7 +1,5 @@
 /** One test per rule of framework.md: each asserts the located message (file:line:col path: message). */
 import { describe, expect, test } from 'vitest';
-import { formatProblem } from '../errors.js';
-import { parseFramework } from './load.js';
 import {
   EXAMPLE_YAML,
   edit,
@@ -11,6 +9,8 @@ import {
   positionOf,
   problemLines,
 } from '../../test-support/framework.js';
+import { formatProblem } from '../errors.js';
+import { parseFramework } from './load.js';
 
 const withReview = (extra: string) => edit(MINIMAL, 'review:\n', `review:\n${extra}`);
 

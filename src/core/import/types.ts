@@ -50,4 +50,10 @@ export interface ImportResult {
   warnings: string[];
 }
 
-export type LogFormat = 'inspect-eval' | 'inspect-json' | 'lm-eval-results' | 'lm-eval-samples' | 'csv' | 'native';
+export type LogFormat =
+  | 'inspect-eval'
+  | 'inspect-json'
+  | 'lm-eval-results'
+  | 'lm-eval-samples'
+  | 'csv'
+  | 'native';

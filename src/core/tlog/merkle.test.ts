@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { listJson, readFixtureText, readProbe } from '../../test-support/tlog-fixtures.js';
 import { GreenlightError } from '../errors.js';
 import {
   consistencyProof,
@@ -15,7 +16,6 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from './index.js';
-import { listJson, readFixtureText, readProbe } from '../../test-support/tlog-fixtures.js';
 import { ReferenceTree } from './test-helpers/reference.js';
 
 interface RefVectors {

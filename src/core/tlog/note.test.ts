@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFixtureText } from '../../test-support/tlog-fixtures.js';
 import { GreenlightError } from '../errors.js';
 import {
   type Checkpoint,
@@ -24,7 +25,6 @@ import {
   tryFromBase64,
   utf8,
 } from './index.js';
-import { readFixtureText } from '../../test-support/tlog-fixtures.js';
 
 function code(f: () => unknown): string | undefined {
   try {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readFixture, readFixtureText } from '../../test-support/tlog-fixtures.js';
 import { GreenlightError } from '../errors.js';
 import {
   compactRangeFromTiles,
@@ -28,7 +29,6 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from './index.js';
-import { readFixture, readFixtureText } from '../../test-support/tlog-fixtures.js';
 import { ReferenceTree } from './test-helpers/reference.js';
 
 function code(f: () => unknown): string | undefined {
