@@ -4,24 +4,9 @@ import type { Framework } from '../core/framework/types.js';
 import { asInvalid, type Ctx, isUniqueViolation, type Queryable } from './context.js';
 import { recordEvent } from './events.js';
 import { actorString, authorize } from './policy.js';
-import { type Actor, ServiceError } from './types.js';
+import { type Actor, type FrameworkDetail, type FrameworkSummary, ServiceError } from './types.js';
 
-export interface FrameworkSummary {
-  id: string;
-  version: string;
-  digest: string;
-  effective: string;
-  title: string;
-  publisher: string;
-  published_at: string;
-  log_index: number;
-  superseded_by: string | null;
-}
-
-export interface FrameworkDetail extends FrameworkSummary {
-  document: unknown;
-  source: string;
-}
+export type { FrameworkDetail, FrameworkSummary };
 
 export async function publishFramework(
   ctx: Ctx,

@@ -6,24 +6,18 @@ import { type Effective, effectiveFrom, effectiveOf } from './effective-tier.js'
 import { grantView } from './grants.js';
 import { incidentView } from './incidents.js';
 import { authorize, can } from './policy.js';
-import { type Actor, type ModelView, type Page, ServiceError } from './types.js';
+import {
+  type Actor,
+  type ModelView,
+  type OpenClock,
+  type Page,
+  type RegistryRow,
+  ServiceError,
+} from './types.js';
+
+export type { OpenClock, RegistryRow };
+
 import { submissionViews } from './views.js';
-
-export interface OpenClock {
-  review: string;
-  kind: 'submission' | 'rereview' | 'appeal';
-  decision_due: string;
-  time_left_seconds: number;
-}
-
-export interface RegistryRow {
-  id: string;
-  current_version: string | null;
-  effective_tier: string | null;
-  status: string;
-  open_clocks: OpenClock[];
-  open_incidents: number;
-}
 
 export function statusOf(eff: Effective, openReviews: number): string {
   if (eff.withdrawn) return 'withdrawn';

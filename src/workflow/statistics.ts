@@ -1,20 +1,8 @@
 /** Public statistics: time to decision, deadlines, lapses, overrides, appeals, per framework. */
 import type { Ctx } from './context.js';
+import type { Bucket, Statistics } from './types.js';
 
-export interface Bucket {
-  reviews: number;
-  decided: number;
-  time_to_decision_seconds: { median: number | null; p90: number | null; values?: number[] };
-  deadlines_met: number;
-  deadlines_missed: number;
-  lapses: { deemed_approved: number; escalated: number };
-  overrides: number;
-  appeals: { filed: number; upheld: number; reversed: number; pending: number };
-}
-
-export interface Statistics extends Bucket {
-  per_framework: Record<string, Bucket>;
-}
+export type { Bucket, Statistics };
 
 function empty(): Bucket & { values: number[] } {
   return {

@@ -252,3 +252,54 @@ export interface AccessAnswer {
     | 'unknown_model';
   ref: string | null;
 }
+
+/** A row of the registry list (GET /v1/models). */
+export interface OpenClock {
+  review: string;
+  kind: 'submission' | 'rereview' | 'appeal';
+  decision_due: string;
+  time_left_seconds: number;
+}
+
+export interface RegistryRow {
+  id: string;
+  current_version: string | null;
+  effective_tier: string | null;
+  status: string;
+  open_clocks: OpenClock[];
+  open_incidents: number;
+}
+
+/** A published framework version (GET /v1/frameworks). */
+export interface FrameworkSummary {
+  id: string;
+  version: string;
+  digest: string;
+  effective: string;
+  title: string;
+  publisher: string;
+  published_at: string;
+  log_index: number;
+  superseded_by: string | null;
+}
+
+export interface FrameworkDetail extends FrameworkSummary {
+  document: unknown;
+  source: string;
+}
+
+/** Public statistics (GET /v1/statistics), overall and per framework. */
+export interface Bucket {
+  reviews: number;
+  decided: number;
+  time_to_decision_seconds: { median: number | null; p90: number | null; values?: number[] };
+  deadlines_met: number;
+  deadlines_missed: number;
+  lapses: { deemed_approved: number; escalated: number };
+  overrides: number;
+  appeals: { filed: number; upheld: number; reversed: number; pending: number };
+}
+
+export interface Statistics extends Bucket {
+  per_framework: Record<string, Bucket>;
+}

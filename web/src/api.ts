@@ -3,74 +3,37 @@ import type { Determination } from '../../src/core/determination/types.js';
 import type {
   AppealView,
   DecisionView,
+  FrameworkDetail,
+  FrameworkSummary,
   GrantView,
   IncidentView,
   ModelView,
+  OpenClock,
   Page,
   Person,
+  RegistryRow,
+  Statistics,
   SubmissionSummaryView,
   SubmissionView,
 } from '../../src/workflow/types.js';
 
 export type {
   AppealView,
+  Bucket,
   DecisionView,
   EventView,
+  FrameworkDetail,
+  FrameworkSummary,
   GrantView,
   IncidentView,
+  OpenClock,
+  RegistryRow,
+  Statistics,
   SubmissionView,
 } from '../../src/workflow/types.js';
 export type { Determination };
 
-export interface OpenClock {
-  review: string;
-  kind: 'submission' | 'rereview' | 'appeal';
-  decision_due: string;
-  time_left_seconds: number;
-}
-
-export interface RegistryRow {
-  id: string;
-  current_version: string | null;
-  effective_tier: string | null;
-  status: string;
-  open_clocks: OpenClock[];
-  open_incidents: number;
-}
-
 export type ModelPage = ModelView & { open_clocks: OpenClock[] };
-
-export interface FrameworkSummary {
-  id: string;
-  version: string;
-  digest: string;
-  effective: string;
-  title: string;
-  publisher: string;
-  published_at: string;
-  log_index: number;
-  superseded_by: string | null;
-}
-
-export interface FrameworkDetail extends FrameworkSummary {
-  document: unknown;
-  source: string;
-}
-
-export interface Bucket {
-  reviews: number;
-  decided: number;
-  time_to_decision_seconds: { median: number | null; p90: number | null; values?: number[] };
-  deadlines_met: number;
-  deadlines_missed: number;
-  lapses: { deemed_approved: number; escalated: number };
-  overrides: number;
-  appeals: { filed: number; upheld: number; reversed: number; pending: number };
-}
-
-export interface Statistics extends Bucket {
-  per_framework: Record<string, Bucket>;
-}
 
 export interface LogEntryAnswer {
   index: number;
