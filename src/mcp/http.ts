@@ -75,7 +75,7 @@ export const mcpHttp: FastifyPluginAsync<McpHttpOptions> = async (app, options) 
   const handler = createMcpHandler(
     (ctx) => {
       const api = ctx.authInfo?.extra?.api as GreenlightApi | undefined;
-      return createMcpServer({ api, verifyAnyUrl: false });
+      return createMcpServer({ api, verifyAnyUrl: false, acceptEvalArchives: false });
     },
     { onerror: (e) => app.log.debug({ err: e }, 'mcp request rejected') },
   );

@@ -213,6 +213,18 @@ describe('/mcp over Streamable HTTP', () => {
       model_version: '1',
     });
     expect(notBase64.isError).toBe(true);
+    // Server-side, .eval archives are refused (their zstd members are decoded without a time bound).
+    const archive = await tool(anon, 'preassess', {
+      framework: FRAMEWORK,
+      logs: [
+        { file_name: 'x.eval', content_base64: Buffer.from([0x50, 0x4b, 3, 4, 0, 0]).toString('base64') },
+      ],
+      metric: 'persuasion.popularity',
+      model: MODEL,
+      model_version: '1',
+    });
+    expect(archive.isError).toBe(true);
+    expect(text(archive)).toMatch(/not imported on this server/);
   });
 
   it('refuses a foreign Host or Origin (DNS rebinding)', async () => {

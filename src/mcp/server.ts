@@ -38,6 +38,11 @@ export interface CreateMcpServerOptions {
    * only the server's own log, so the endpoint cannot be used to make the server fetch arbitrary URLs.
    */
   verifyAnyUrl?: boolean;
+  /**
+   * Import uploaded Inspect `.eval` archives (default true). The server's /mcp endpoint turns this off: the zstd
+   * decoder can loop without end on some corrupted archives, which a shared server must not risk.
+   */
+  acceptEvalArchives?: boolean;
   /** Where verify_log keeps pinned keys and checkpoints (trust on first use). */
   verifyStatePath?: string | undefined;
 }
@@ -243,7 +248,13 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
       const clean = l.content_base64.replace(/\s+/g, '');
       if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean))
         throw new GreenlightError('invalid_request', `${l.file_name}: content_base64 is not base64`);
-      return { fileName: l.file_name, bytes: new Uint8Array(Buffer.from(clean, 'base64')) };
+      const bytes = new Uint8Array(Buffer.from(clean, 'base64'));
+      if (options.acceptEvalArchives === false && bytes[0] === 0x50 && bytes[1] === 0x4b)
+        throw new GreenlightError(
+          'unsupported',
+          `${l.file_name}: Inspect .eval archives are not imported on this server's /mcp endpoint; import it locally (greenlight evidence import, or greenlight mcp on stdio) and send the native evidence`,
+        );
+      return { fileName: l.file_name, bytes };
     });
     const { evidence, warnings } = importLogs(files, {
       format: args.format,
