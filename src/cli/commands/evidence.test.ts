@@ -532,6 +532,26 @@ describe.skipIf(!INSPECT_READY)('evidence import: Inspect logs', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('an .eval import that runs past the time limit is stopped: one line, exit 2, no file', () => {
+    // The zstd decoder can loop without end on some corrupted archives, so .eval archives are decoded in a
+    // worker that is terminated after GREENLIGHT_IMPORT_TIMEOUT_MS; a 1 ms limit stands in for that loop.
+    const file = `${INSPECT}2025-09-23T08-09-58-04-00_popularity_DN2wbX2ZvACsBpjwptzBRo.eval`;
+    const out = join(tmp, 'never-timeout.json');
+    const r = spawnSync(
+      process.execPath,
+      ['bin/greenlight', 'evidence', 'import', file, '--metric', 'm', ...MODEL, '-o', out],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, GREENLIGHT_DEBUG: '', GREENLIGHT_IMPORT_TIMEOUT_MS: '1' },
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/did not finish within 1 ms; the archive is malformed or hostile/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('detects an Inspect .json by content under a neutral name', () => {
     const copy = join(tmp, 'log.txt');
     copyFileSync(join(ROOT, `${INSPECT}data_intercode_ctf_local_path.json`), copy);

@@ -30,6 +30,7 @@ import {
   parseMappingFile,
   resolveFormat,
 } from '../../core/import/index.js';
+import { importEvalBounded } from '../lib/bounded-import.js';
 import { ioError } from '../lib/files.js';
 
 /** An I/O failure as one line, `file: why`. */
@@ -278,6 +279,8 @@ async function importFile(
       if (run !== undefined) context.lmEvalRun = run;
     }
     bar.status(`importing ${file}…`);
+    // .eval archives are decoded in a worker with a time limit (see bounded-import.ts).
+    if (format === 'inspect-eval') return await importEvalBounded(bytes, opts);
     return importLog(format, bytes, opts, context);
   } catch (e) {
     throw attribute(e, file, name, format);
