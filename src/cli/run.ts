@@ -1,5 +1,6 @@
 import { type Command, CommanderError } from 'commander';
 import { errorLines, isGreenlightError } from '../core/errors.js';
+import { ioReason } from './lib/files.js';
 
 /** Exit codes of every command: 0 ok, 1 a check failed, 2 bad input or usage. */
 export const EXIT_OK = 0;
@@ -18,29 +19,16 @@ export function reportError(e: unknown): number {
   if (e instanceof ExitCode) return e.code;
   if (isGreenlightError(e)) {
     for (const line of errorLines(e)) process.stderr.write(`${line}\n`);
-    return e.code === 'internal' || e.code === 'io' ? (e.code === 'io' ? EXIT_BAD_INPUT : 1) : EXIT_BAD_INPUT;
+    return e.code === 'internal' ? EXIT_CHECK_FAILED : EXIT_BAD_INPUT;
   }
   const err = e as NodeJS.ErrnoException;
   if (err && typeof err.code === 'string' && typeof err.path === 'string') {
-    process.stderr.write(`${err.path}: ${ioMessage(err.code)}\n`);
+    process.stderr.write(`${err.path}: ${ioReason(err)}\n`);
     return EXIT_BAD_INPUT;
   }
   process.stderr.write(`greenlight: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
   if (process.env.GREENLIGHT_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
   return 1;
-}
-
-function ioMessage(code: string): string {
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'is a directory, not a file';
-    case 'EACCES':
-      return 'permission denied';
-    default:
-      return `cannot read (${code})`;
-  }
 }
 
 export async function runCli(program: Command, argv: string[]): Promise<void> {

@@ -68,40 +68,18 @@ async function lapseSubmission(ctx: Ctx, tx: Tx, s: SubmissionsTable, at: string
   if (Number(res.numUpdatedRows) !== 1) return false;
   const links = { submission_id: s.id, model_id: s.model_id };
   const subject = { submission: s.id, model: s.model_id, version: s.version };
-  await recordEvent(tx, {
-    type: 'clock.lapsed',
+  await recordLapse(tx, {
     at,
-    actor: 'clock',
     subject,
-    data: {
-      decision_due: s.decision_due,
-      on_lapse: fw.review.on_lapse,
-      result: deemed ? 'deemed_approved' : 'escalated',
-      tier: deemed ? s.granted_tier : undefined,
-    },
-    ...links,
+    links,
+    decisionDue: s.decision_due,
+    onLapse: fw.review.on_lapse,
+    result: deemed ? 'deemed_approved' : 'escalated',
+    conclude: deemed ? { tier: s.granted_tier, ref: s.id } : null,
+    model: s.model_id,
+    version: s.version,
+    framework: { id: fw.id, version: fw.version },
   });
-  if (deemed) {
-    await concludeVersion(tx, {
-      model: s.model_id,
-      version: s.version,
-      approved: true,
-      tier: s.granted_tier,
-      ref: s.id,
-      conditions: null,
-      framework: { id: fw.id, version: fw.version },
-      at: s.decision_due,
-    });
-  } else {
-    await recordEvent(tx, {
-      type: 'review.escalated',
-      at,
-      actor: 'clock',
-      subject,
-      data: { decision_due: s.decision_due },
-      ...links,
-    });
-  }
   return true;
 }
 
@@ -132,47 +110,64 @@ async function lapseAppeal(ctx: Ctx, tx: Tx, a: AppealsTable, at: string): Promi
   if (Number(res.numUpdatedRows) !== 1) return false;
   const links = { submission_id: s.id, appeal_id: a.id, model_id: s.model_id };
   const subject = { appeal: a.id, submission: s.id, model: s.model_id, version: s.version };
-  await recordEvent(tx, {
-    type: 'clock.lapsed',
+  await recordLapse(tx, {
     at,
-    actor: 'clock',
     subject,
-    data: {
-      decision_due: a.decision_due,
-      on_lapse: fw.review.on_lapse,
-      result: deemed ? 'appeal_deemed' : 'appeal_escalated',
-      tier: deemed ? d.granted_tier : undefined,
-    },
-    ...links,
+    links,
+    decisionDue: a.decision_due,
+    onLapse: fw.review.on_lapse,
+    result: deemed ? 'appeal_deemed' : 'appeal_escalated',
+    conclude: deemed ? { tier: d.granted_tier, ref: a.id } : null,
+    model: s.model_id,
+    version: s.version,
+    framework: { id: fw.id, version: fw.version },
+    // A deemed appeal is also the appeal's decision, recorded before the version concludes.
+    ...(deemed ? { beforeConclude: { type: 'appeal.decided', data: { result, tier: d.granted_tier } } } : {}),
   });
-  if (deemed) {
-    await recordEvent(tx, {
-      type: 'appeal.decided',
-      at,
-      actor: 'clock',
-      subject,
-      data: { result, tier: d.granted_tier },
-      ...links,
-    });
-    await concludeVersion(tx, {
-      model: s.model_id,
-      version: s.version,
-      approved: true,
-      tier: d.granted_tier,
-      ref: a.id,
-      conditions: null,
-      framework: { id: fw.id, version: fw.version },
-      at: a.decision_due,
-    });
-  } else {
-    await recordEvent(tx, {
-      type: 'review.escalated',
-      at,
-      actor: 'clock',
-      subject,
-      data: { decision_due: a.decision_due },
-      ...links,
-    });
-  }
   return true;
+}
+
+interface LapseRecord {
+  at: string;
+  subject: Record<string, string>;
+  links: { submission_id: string; model_id: string; appeal_id?: string };
+  decisionDue: string;
+  onLapse: string;
+  result: string;
+  /** Deemed approval: the tier and the review it rests on; null when the review escalates. */
+  conclude: { tier: string; ref: string } | null;
+  model: string;
+  version: string;
+  framework: { id: string; version: string };
+  beforeConclude?: { type: 'appeal.decided'; data: Record<string, unknown> };
+}
+
+/** The events and effects of a lapse, the same for a submission and an appeal: deemed approval or escalation. */
+async function recordLapse(tx: Tx, l: LapseRecord): Promise<void> {
+  const event = { at: l.at, actor: 'clock', subject: l.subject, ...l.links } as const;
+  await recordEvent(tx, {
+    ...event,
+    type: 'clock.lapsed',
+    data: {
+      decision_due: l.decisionDue,
+      on_lapse: l.onLapse,
+      result: l.result,
+      tier: l.conclude ? l.conclude.tier : undefined,
+    },
+  });
+  if (l.conclude === null) {
+    await recordEvent(tx, { ...event, type: 'review.escalated', data: { decision_due: l.decisionDue } });
+    return;
+  }
+  if (l.beforeConclude) await recordEvent(tx, { ...event, ...l.beforeConclude });
+  await concludeVersion(tx, {
+    model: l.model,
+    version: l.version,
+    approved: true,
+    tier: l.conclude.tier,
+    ref: l.conclude.ref,
+    conditions: null,
+    framework: l.framework,
+    at: l.decisionDue,
+  });
 }

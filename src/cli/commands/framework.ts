@@ -2,6 +2,7 @@
  * `greenlight framework check FILE…`, `framework digest FILE`, `framework diff A B`. The CLI reads the files;
  * the core only ever sees text.
  */
+
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formatProblem, GreenlightError, type Problem } from '../../core/errors.js';
@@ -12,6 +13,7 @@ import {
   parseFramework,
 } from '../../core/framework/index.js';
 import type { Framework } from '../../core/framework/types.js';
+import { ioReason } from '../lib/files.js';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, ExitCode } from '../run.js';
 
 /** Bytes read at most: the core accepts MAX_SOURCE_CHARS characters, which UTF-8 may spell in up to 3 bytes each. */
@@ -112,21 +114,6 @@ function problemLine(p: Problem): string {
 
 function invalidFile(file: string, message: string): GreenlightError {
   return new GreenlightError('invalid_framework', `${file}: ${message}`, [{ file, path: '', message }]);
-}
-
-function ioReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'is a directory, not a file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    default:
-      return `cannot read (${code ?? (e instanceof Error ? e.message : String(e))})`;
-  }
 }
 
 /** Loads a framework for `digest`/`diff`: any failure ends the command with exit 2 and one line per problem. */

@@ -15,18 +15,26 @@ export function readText(file: string): string {
   }
 }
 
+/** Why a file could not be read, in words for a person. */
+export function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a directory, not a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ERR_STRING_TOO_LONG':
+      return 'too large to read as one document';
+    default:
+      return `cannot read (${code ?? (e instanceof Error ? e.message : String(e))})`;
+  }
+}
+
 export function ioError(file: string, e: unknown): GreenlightError {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  const why =
-    code === 'ENOENT'
-      ? 'no such file'
-      : code === 'EISDIR'
-        ? 'is a directory, not a file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'ERR_STRING_TOO_LONG'
-            ? 'too large to read as one document'
-            : `cannot read (${code ?? (e instanceof Error ? e.message : String(e))})`;
+  const why = ioReason(e);
   return new GreenlightError('io', `${file}: ${why}`, [{ file, path: '', message: why }], { cause: e });
 }
 
