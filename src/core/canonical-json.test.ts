@@ -73,6 +73,25 @@ describe('RFC 8785 canonical JSON', () => {
     );
   });
 
+  it('agrees with canonicalize on wide objects, unicode and integer-like keys, sorted or not', () => {
+    const key = fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.nat(200).map(String));
+    const wide = fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 40 });
+    fc.assert(
+      fc.property(fc.array(wide, { maxLength: 3 }), (objects) => {
+        for (const o of objects) {
+          expect(canonicalJson(o)).toBe(canonicalize(o));
+          // Inserted in sorted order: the already-canonical fast path, unless integer-like keys reorder it.
+          const sorted = Object.fromEntries(
+            Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+          );
+          expect(canonicalJson(sorted)).toBe(canonicalize(sorted));
+        }
+        expect(canonicalJson(objects)).toBe(canonicalize(objects));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('streams the same bytes in chunks as in one piece', () => {
     const big = {
       samples: Array.from({ length: 20000 }, (_, i) => ({ value: i % 2, id: `s${i}`, epoch: 1 })),

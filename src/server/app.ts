@@ -4,7 +4,6 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, {
   type FastifyBaseLogger,
@@ -22,7 +21,9 @@ import { DOCS_CSS, renderDocs } from './docs.js';
 import { errorBody, mapError, zodDetails } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
+import { createReadCache } from './read-cache.js';
 import { type AccessCheckPort, Answer, ROUTES, type RouteDef } from './routes.js';
+import { securityHeaders } from './security-headers.js';
 import type { ServerWorkflow } from './workflow-port.js';
 
 export interface RateLimitSetting {
@@ -73,6 +74,7 @@ export const DEFAULT_LIMITS = {
   anonymousWrite: { max: 10, timeWindow: 60_000 },
 } satisfies Required<ServerLimits>;
 
+const JSON_TYPE = 'application/json; charset=utf-8';
 const YAML_TYPES = ['application/yaml', 'text/yaml', 'application/x-yaml', 'text/x-yaml'];
 
 declare module 'fastify' {
@@ -83,6 +85,8 @@ declare module 'fastify' {
     bodyFormat: 'json' | 'yaml' | undefined;
   }
 }
+
+const PUBLIC: Actor = Object.freeze({ kind: 'public' });
 
 function isLogger(x: unknown): x is FastifyBaseLogger {
   return typeof x === 'object' && x !== null && typeof (x as { info?: unknown }).info === 'function';
@@ -153,39 +157,27 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     reply.status(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  // Callback-style hooks: cheaper than async ones on every request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    return payload;
+    done();
   });
 
   // ---- metrics ----
   const metrics = createMetrics();
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     // The dashboard's catch-all answers unknown paths with a 404: count those as unmatched, not as one route.
     const url = request.routeOptions.url;
     const route = url === undefined || (url === '/*' && reply.statusCode === 404) ? 'unmatched' : url;
     metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   // ---- security headers ----
-  app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    // The API is consumed cross-origin by scripts and tools; no need to isolate it from other origins' embedding.
-    crossOriginResourcePolicy: { policy: 'same-site' },
+  const security = securityHeaders();
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(security);
+    done();
   });
 
   app.register(rateLimit, {
@@ -195,6 +187,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
         statusCode: 429,
       }),
   });
+
+  const readCache = createReadCache();
 
   let openapi: unknown;
   const document = () => {
@@ -265,8 +259,16 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
             },
           }
         : {},
-      onRequest: async (request) => {
-        request.actor = await authenticate(request);
+      onRequest: (request, _reply, done) => {
+        if (request.headers.authorization === undefined) {
+          request.actor = PUBLIC;
+          done();
+          return;
+        }
+        authenticate(request).then((actor) => {
+          request.actor = actor;
+          done();
+        }, done);
       },
       handler: async (request, reply) => handle(route, request, reply),
     });
@@ -320,6 +322,17 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     }
     if (details.length > 0)
       throw new ServiceError('invalid', `invalid request: ${details.length} problem(s)`, details);
+    // The public's answers to cacheable reads are kept serialized while their read stamp is unchanged.
+    const stamp =
+      route.cache && request.actor.kind === 'public' && workflow.readStamp
+        ? await workflow.readStamp(
+            route.cache === 'submission' ? { submission: (params as { id: string }).id } : 'registry',
+          )
+        : undefined;
+    if (stamp !== undefined) {
+      const text = readCache.get(request.url, stamp);
+      if (text !== undefined) return reply.status(route.status).type(JSON_TYPE).send(text);
+    }
     const result = await route.handler({
       workflow,
       actor: request.actor,
@@ -330,6 +343,11 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       access: options.access,
     });
     if (result instanceof Answer) return reply.status(result.status).send(result.body);
+    if (stamp !== undefined) {
+      const text = JSON.stringify(result ?? {});
+      readCache.set(request.url, stamp, text);
+      return reply.status(route.status).type(JSON_TYPE).send(text);
+    }
     return reply.status(route.status).send(result ?? {});
   }
 

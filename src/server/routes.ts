@@ -76,6 +76,11 @@ export interface RouteDef {
   answer: z.ZodType;
   /** Error statuses worth documenting besides 400/401/413/422/429/500. */
   errors?: number[];
+  /**
+   * The public's answer (no token) may be served from the read cache while this stamp is unchanged: `registry`
+   * (any recorded event, the second) or `submission` (the submission's latest event, the second).
+   */
+  cache?: 'registry' | 'submission';
   handler(ctx: RouteContext): Promise<unknown>;
 }
 
@@ -105,6 +110,7 @@ export const ROUTES: RouteDef[] = [
   {
     method: 'GET',
     path: '/v1/frameworks',
+    cache: 'registry',
     summary: 'List frameworks and their versions',
     tag: 'frameworks',
     who: 'anyone',
@@ -115,6 +121,7 @@ export const ROUTES: RouteDef[] = [
   {
     method: 'GET',
     path: '/v1/frameworks/{id}/{version}',
+    cache: 'registry',
     summary: 'One framework version',
     tag: 'frameworks',
     who: 'anyone',
@@ -254,6 +261,7 @@ export const ROUTES: RouteDef[] = [
   {
     method: 'GET',
     path: '/v1/submissions',
+    cache: 'registry',
     summary: 'List submissions and re-reviews',
     tag: 'reviews',
     who: 'anyone (confidential parts per role)',
@@ -265,6 +273,7 @@ export const ROUTES: RouteDef[] = [
   {
     method: 'GET',
     path: '/v1/submissions/{id}',
+    cache: 'submission',
     summary: 'A submission or re-review with its determination, decisions, appeals and events',
     tag: 'reviews',
     who: 'anyone (the public sees summaries, no samples)',
@@ -362,6 +371,7 @@ export const ROUTES: RouteDef[] = [
   {
     method: 'GET',
     path: '/v1/models',
+    cache: 'registry',
     summary: 'The registry: models with their effective tier and status',
     tag: 'models',
     who: 'anyone',
@@ -373,6 +383,7 @@ export const ROUTES: RouteDef[] = [
   {
     method: 'GET',
     path: '/v1/models/{org}/{name}',
+    cache: 'registry',
     summary:
       'A model: versions, effective tier, submissions, incidents (grants for reviewers and its developer)',
     tag: 'models',
@@ -541,6 +552,7 @@ export const ROUTES: RouteDef[] = [
   {
     method: 'GET',
     path: '/v1/statistics',
+    cache: 'registry',
     summary: 'Time to decision, deadlines met and missed, lapses, overrides, appeals',
     tag: 'models',
     who: 'anyone',

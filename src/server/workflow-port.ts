@@ -97,5 +97,7 @@ export interface ServerWorkflow {
   listModels(actor: Actor, query: { limit: number; cursor?: string; q?: string }): Awaitable<Page<unknown>>;
   checkAccess(input: { model: string; org: string; version?: string }): Awaitable<AccessAnswer>;
   statistics(): Awaitable<unknown>;
+  /** What a cached public answer is valid for (see RouteDef.cache); absent: nothing is cached. */
+  readStamp?(subject: 'registry' | { submission: string }): Awaitable<string>;
   sweep(): Awaitable<number>;
 }

@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
@@ -42,12 +42,12 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
   if (options.schema && store.dialect === 'postgres') {
     await store.db.schema.createSchema(options.schema).ifNotExists().execute();
   }
-  // biome-ignore lint/suspicious/noExplicitAny: migrations address the schema as it was then, not today's type
   if (options.migrate !== false) {
     const schema =
       store.dialect === 'postgres'
         ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
         : undefined;
+    // biome-ignore lint/suspicious/noExplicitAny: migrations address the schema as it was then, not today's type
     await migrateToLatest(store.db as Kysely<any>, schema);
   }
   return store;
@@ -61,12 +61,37 @@ function openSqlite(url: string): Store {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 10000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return {
     db,
     dialect: 'sqlite',
     description: `sqlite:${path}`,
     close: () => db.destroy(),
+  };
+}
+
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs more than running a point lookup. The same
+ * SQL text reuses its prepared statement (least recently used ones are dropped past 512). Safe because the
+ * driver runs each statement to completion synchronously (`all`/`run`); nothing here streams with `iterate`.
+ */
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (stmt) {
+        cache.delete(text);
+      } else {
+        stmt = database.prepare(text);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, stmt);
+      return stmt;
+    },
   };
 }
 

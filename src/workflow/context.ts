@@ -1,9 +1,11 @@
 /** What every workflow module shares: the store, the clock, transactions, framework loading, input checks. */
 import { randomBytes } from 'node:crypto';
+import { type AccessTouched, recordAccessChange } from '../access/changes.js';
 import { GreenlightError } from '../core/errors.js';
 import { validateFrameworkValue } from '../core/framework/index.js';
 import type { Framework } from '../core/framework/types.js';
 import type { Store, Tx } from '../store/db.js';
+import { groupCommit } from '../store/group-commit.js';
 import { type ErrorDetail, ServiceError } from './types.js';
 
 export type Queryable = Store['db'] | Tx;
@@ -11,24 +13,27 @@ export type Queryable = Store['db'] | Tx;
 export interface Ctx {
   store: Store;
   now(): Date;
-  /** Runs `fn` in one transaction; on PostgreSQL first takes the log's sequence row lock so that writers
-   * serialize in one order (no deadlocks; conditional updates see each other's commits). */
+  /** Runs `fn` in a transaction, acknowledged once committed: concurrent calls share one commit, each in its
+   * own savepoint (src/store/group-commit.ts). On PostgreSQL each transaction first takes the log's sequence row
+   * lock so that writers serialize in one order (no deadlocks; conditional updates see each other's commits). */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   framework(q: Queryable, id: string, version: string): Promise<Framework>;
 }
 
 export function createContext(store: Store, now: () => Date): Ctx {
   const cache = new Map<string, Framework>();
+  const write = groupCommit(store.db, {
+    begin:
+      store.dialect === 'postgres'
+        ? async (tx) => {
+            await tx.selectFrom('log_state').select('id').where('id', '=', 1).forUpdate().execute();
+          }
+        : undefined,
+  });
   return {
     store,
     now,
-    write: (fn) =>
-      store.db.transaction().execute(async (tx) => {
-        if (store.dialect === 'postgres') {
-          await tx.selectFrom('log_state').select('id').where('id', '=', 1).forUpdate().execute();
-        }
-        return fn(tx);
-      }),
+    write,
     async framework(q, id, version) {
       const key = `${id}@${version}`;
       const hit = cache.get(key);
@@ -110,12 +115,18 @@ export function isUniqueViolation(e: unknown): boolean {
   );
 }
 
-export async function bumpChangeCounter(tx: Tx): Promise<void> {
-  await tx
+/**
+ * Bumps change_counter (in the transaction of every change that can alter an access answer) and records what the
+ * change touched, so that access syncs apply just that (src/access/changes.ts); without `touched` they reload all.
+ */
+export async function bumpChangeCounter(tx: Tx, touched?: AccessTouched): Promise<void> {
+  const row = await tx
     .updateTable('change_counter')
     .set((eb) => ({ value: eb('value', '+', 1) }))
     .where('id', '=', 1)
-    .execute();
+    .returning('value')
+    .executeTakeFirst();
+  if (touched && row) await recordAccessChange(tx, Number(row.value), touched);
 }
 
 /** Tier rank in a framework (0 = most restricted); -1 for unknown. */

@@ -41,6 +41,7 @@ export async function modelFramework(ctx: Ctx, q: Queryable, modelId: string): P
     .select(['framework_id', 'framework_version'])
     .where('model_id', '=', modelId)
     .orderBy('received_at', 'desc')
+    .limit(1)
     .executeTakeFirst();
   return s ? ctx.framework(q, s.framework_id, s.framework_version) : null;
 }
@@ -224,7 +225,7 @@ export async function classifyIncident(
         open?.id ?? (await openRereviewIn(ctx, tx, actor, inc.model_id, `incident ${id} (${c.id})`, at)).id;
       await tx.updateTable('incidents').set({ rereview_id: rereviewId }).where('id', '=', id).execute();
     }
-    await bumpChangeCounter(tx);
+    await bumpChangeCounter(tx, { incidents: [id] });
     return incidentView(
       {
         ...inc,
@@ -271,7 +272,7 @@ async function closeIncident(
       incident_id: id,
       model_id: inc.model_id,
     });
-    if (to === 'resolved') await bumpChangeCounter(tx);
+    if (to === 'resolved') await bumpChangeCounter(tx, { incidents: [id] });
     return incidentView({ ...inc, status: to, resolution: reason, updated_at: at }, log_index);
   });
 }

@@ -18,6 +18,7 @@ import {
   reportIncident,
   resolveIncident,
 } from './incidents.js';
+import { createReadStamps, type ReadSubject } from './read-stamp.js';
 import { getModel, listModels, type OpenClock, type RegistryRow } from './registry.js';
 import { type Statistics, statistics } from './statistics.js';
 import * as subs from './submissions.js';
@@ -41,6 +42,7 @@ export type { OrgInput, OrgView, PersonInput } from './admin.js';
 export { addDuration } from './clock.js';
 export type { FrameworkDetail, FrameworkSummary } from './frameworks.js';
 export { authorize, can, POLICY } from './policy.js';
+export type { ReadSubject } from './read-stamp.js';
 export type { SubmissionInput } from './submissions.js';
 export * from './types.js';
 export type { AccessQuery, GrantInput, IncidentInput, OpenClock, RegistryRow, Statistics };
@@ -108,6 +110,8 @@ export interface Workflow {
   ): Promise<Page<RegistryRow>>;
   checkAccess(query: AccessQuery): Promise<AccessAnswer>;
   statistics(): Promise<Statistics>;
+  /** A stamp that changes whenever the public's answer about `subject` may (./read-stamp.ts). */
+  readStamp(subject: ReadSubject): Promise<string>;
   /** Applies every due lapse once; returns how many clocks fired. */
   sweep(): Promise<number>;
 }
@@ -148,6 +152,7 @@ export function createWorkflow(store: Store, options: { now?: () => Date } = {})
     listModels: (actor, opts) => listModels(ctx, actor, opts),
     checkAccess: (query) => checkAccess(ctx, query),
     statistics: () => statistics(ctx),
+    readStamp: createReadStamps(ctx),
     sweep: () => sweep(ctx),
   };
 }

@@ -5,6 +5,7 @@ import type { Determination } from '../core/determination/types.js';
 import { digestOf } from '../core/digest.js';
 import { GreenlightError } from '../core/errors.js';
 import type { Framework } from '../core/framework/types.js';
+import { nodeSha256 } from '../node/sha256.js';
 import type { Tx } from '../store/db.js';
 import { addDuration, secondsUntil } from './clock.js';
 import {
@@ -82,7 +83,7 @@ async function loadFramework(
 
 export function determineOrInvalid(fw: Framework, evidence: unknown, tier?: string): Determination {
   try {
-    return determineDocuments(fw, [{ value: evidence }], tier);
+    return determineDocuments(fw, [{ value: evidence }], tier, nodeSha256);
   } catch (e) {
     // A request problem (an unknown tier) is about the request, not the evidence.
     return asInvalid(e, e instanceof GreenlightError && e.code === 'invalid_request' ? '' : 'evidence');
@@ -241,7 +242,10 @@ export async function submit(
   const bodyDigest =
     idempotencyKey === undefined
       ? ''
-      : digestOf({ framework: input.framework, evidence: input.evidence, tier: input.tier ?? null });
+      : digestOf(
+          { framework: input.framework, evidence: input.evidence, tier: input.tier ?? null },
+          nodeSha256,
+        );
   if (idempotencyKey !== undefined) {
     const replay = await idempotentReplay(ctx, person.id, idempotencyKey, bodyDigest, now);
     if (replay) return replay;
@@ -627,6 +631,7 @@ export async function openRereviewIn(
     .where('version', '=', version)
     .orderBy('received_at', 'desc')
     .orderBy('log_index', 'desc')
+    .limit(1)
     .executeTakeFirstOrThrow();
   const appealEvidence = await tx
     .selectFrom('appeals')
@@ -636,6 +641,7 @@ export async function openRereviewIn(
     .where('submissions.version', '=', version)
     .where('appeals.evidence', 'is not', null)
     .orderBy('appeals.filed_at', 'desc')
+    .limit(1)
     .executeTakeFirst();
   const evidence = JSON.parse(appealEvidence?.evidence ?? latest.evidence) as unknown;
   const fwVersion = await currentVersionOf(
@@ -747,7 +753,7 @@ export async function withdrawModel(
         model_id: modelId,
       });
     }
-    await bumpChangeCounter(tx);
+    await bumpChangeCounter(tx, { models: [modelId] });
     return { model: modelId, versions, log_index };
   });
 }

@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { HasherFactory } from '../../core/digest.js';
 import { GreenlightError } from '../../core/errors.js';
 
-/** node:crypto behind the core's Hasher interface: several times faster than pure JS on large evidence. */
-export const nodeSha256: HasherFactory = () => createHash('sha256');
+export { nodeSha256 } from '../../node/sha256.js';
 
 export function readText(file: string): string {
   try {

@@ -9,6 +9,8 @@ export const STUB_PEOPLE: Record<string, Person> = {
   'auditor-token': { id: 'aud', name: 'Aud', role: 'auditor', org: null, active: true },
 };
 
+const OPTIONAL = new Set(['readStamp']);
+
 export function stubWorkflow(overrides: Partial<ServerWorkflow> = {}): ServerWorkflow {
   const base: Partial<ServerWorkflow> = {
     authenticate: async (secret) => {
@@ -20,7 +22,8 @@ export function stubWorkflow(overrides: Partial<ServerWorkflow> = {}): ServerWor
   return new Proxy({ ...base, ...overrides } as ServerWorkflow, {
     get(target, prop) {
       const v = Reflect.get(target, prop);
-      if (v !== undefined || typeof prop !== 'string') return v;
+      // Optional members stay absent unless a test gives them.
+      if (v !== undefined || typeof prop !== 'string' || OPTIONAL.has(prop)) return v;
       return async () => {
         throw new ServiceError('not_found', 'not found');
       };

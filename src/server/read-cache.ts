@@ -1,0 +1,42 @@
+/**
+ * Serialized public answers of the cacheable GET routes (RouteDef.cache), by request URL, each with the read stamp
+ * it was built under (src/workflow/read-stamp.ts). A hit costs the stamp's one indexed lookup instead of the
+ * reads and serialization of the answer. Bounded by entries and bytes; least recently used ones go first.
+ */
+export interface CachedAnswer {
+  stamp: string;
+  text: string;
+}
+
+export interface ReadCache {
+  get(key: string, stamp: string): string | undefined;
+  set(key: string, stamp: string, text: string): void;
+}
+
+export function createReadCache(maxEntries = 4096, maxChars = 32 * 1024 * 1024): ReadCache {
+  const entries = new Map<string, CachedAnswer>();
+  let chars = 0;
+  const drop = (key: string) => {
+    const old = entries.get(key);
+    if (old) {
+      chars -= old.text.length + key.length;
+      entries.delete(key);
+    }
+  };
+  return {
+    get(key, stamp) {
+      const hit = entries.get(key);
+      if (hit === undefined || hit.stamp !== stamp) return undefined;
+      entries.delete(key);
+      entries.set(key, hit);
+      return hit.text;
+    },
+    set(key, stamp, text) {
+      if (text.length + key.length > maxChars / 8) return; // one huge answer must not evict everything else
+      drop(key);
+      entries.set(key, { stamp, text });
+      chars += text.length + key.length;
+      while (entries.size > maxEntries || chars > maxChars) drop(entries.keys().next().value!);
+    },
+  };
+}
