@@ -1,5 +1,6 @@
 // The server side of bench/api: the built Greenlight server (dist/) and, in the same process, a bare Fastify app
-// with one route (GET /bare → a small JSON) as the baseline. Run as a child process so that the load generator
+// with one route (GET /bare → a small JSON) as the baseline, and GET /copy/… (the same bytes as a Greenlight
+// answer, see below). Run as a child process so that the load generator
 // does not share the server's event loop. Input (env): BENCH_DB (database URL), BENCH_SCHEMA (PostgreSQL schema,
 // optional). Prints one JSON line {url, bare} once both listen; SIGTERM closes both.
 import Fastify from 'fastify';
@@ -19,6 +20,20 @@ const server = await startServer({
 });
 const bare = Fastify({ logger: false });
 bare.get('/bare', async () => ({ status: 'ok', service: 'bare', n: 42 }));
+// The same bytes as a Greenlight answer, served by the bare app: `/copy/v1/…` answers with what GET /v1/… on the
+// real server answered the first time (fetched once), so that a ratio can separate the server's work from the
+// cost of moving a large body through the kernel and the load generator.
+const copies = new Map();
+bare.get('/copy/*', async (request, reply) => {
+  const path = request.url.slice('/copy'.length);
+  let copy = copies.get(path);
+  if (!copy) {
+    const r = await fetch(`${server.url}${path}`);
+    copy = { type: r.headers.get('content-type'), body: await r.text() };
+    copies.set(path, copy);
+  }
+  return reply.type(copy.type).send(copy.body);
+});
 const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ url: server.url, bare: bareUrl })}\n`);
 process.on('SIGTERM', async () => {

@@ -1,8 +1,9 @@
 /**
- * Group commit: write jobs that arrive while a commit is in progress are run together in the next transaction,
- * each inside its own savepoint, and acknowledged after that transaction's one commit. A job that fails is
- * rolled back to its savepoint alone; the others in its batch still commit. Nothing is acknowledged before the
- * commit that makes it durable returns, so kill -9 at any moment loses no acknowledged write.
+ * Group commit: write jobs that arrive while a commit is in progress are run together in the next transaction
+ * and acknowledged after that transaction's one commit. When a job fails, the batch is rolled back and its jobs
+ * run again one transaction each: a failed job leaves nothing behind and the others still commit. Nothing is
+ * acknowledged before the commit that makes it durable returns, so kill -9 at any moment loses no acknowledged
+ * write.
  *
  * Equivalent to running the jobs one after another in separate transactions, in queue order (each sees the
  * writes of the jobs before it), but with one fsync (SQLite) or one WAL flush and lock round (PostgreSQL) per
@@ -30,8 +31,15 @@ export function groupCommit<DB>(db: Kysely<DB>, options: GroupCommitOptions<DB> 
   const queue: Job<DB>[] = [];
   let running = false;
 
+  /**
+   * Runs `batch` in one transaction. All succeed: commit, then acknowledge. One fails: roll the whole transaction
+   * back and run each job again alone (its own transaction), so that a failed job leaves nothing behind and the
+   * others do not depend on it. Savepoints would do the same at two more statements per job on every batch;
+   * failures inside a write are rare (most input errors are found before it), so they pay instead.
+   */
   async function runBatch(batch: Job<DB>[]): Promise<void> {
-    const outcomes: { ok: boolean; value: unknown }[] = [];
+    const values: unknown[] = [];
+    let failure: { error: unknown } | undefined;
     let trx: Awaited<ReturnType<ReturnType<Kysely<DB>['startTransaction']>['execute']>>;
     try {
       trx = await db.startTransaction().execute();
@@ -42,32 +50,27 @@ export function groupCommit<DB>(db: Kysely<DB>, options: GroupCommitOptions<DB> 
     try {
       if (options.begin) await options.begin(trx);
       for (const job of batch) {
-        const sp = await trx.savepoint('job').execute();
         try {
-          const value = await job.fn(sp);
-          await sp.releaseSavepoint('job').execute();
-          outcomes.push({ ok: true, value });
+          values.push(await job.fn(trx));
         } catch (e) {
-          // If this fails too the transaction is unusable: the outer catch fails the whole batch.
-          await sp.rollbackToSavepoint('job').execute();
-          await sp.releaseSavepoint('job').execute();
-          outcomes.push({ ok: false, value: e });
+          failure = { error: e };
+          break;
         }
       }
-      await trx.commit().execute();
+      if (failure === undefined) await trx.commit().execute();
     } catch (e) {
-      await trx
-        .rollback()
-        .execute()
-        .catch(() => {});
-      for (const job of batch) job.reject(e);
+      failure = { error: e };
+    }
+    if (failure === undefined) {
+      batch.forEach((job, i) => job.resolve(values[i]));
       return;
     }
-    batch.forEach((job, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) job.resolve(o.value);
-      else job.reject(o.value);
-    });
+    await trx.rollback().execute().catch(() => {});
+    if (batch.length === 1) {
+      batch[0]!.reject(failure.error);
+      return;
+    }
+    for (const job of batch) await runBatch([job]);
   }
 
   async function drain(): Promise<void> {

@@ -31,6 +31,22 @@ describe('clock arithmetic', () => {
       '2026-12-01T04:59:59.999Z',
     );
   });
+  it('business-day ends are remembered per start minute, never across a local midnight', () => {
+    const bd = { unit: 'business_days', amount: 1 } as const;
+    // Tuesday 2026-11-24 23:59:30 local, then again (remembered), then 31 s later: Wednesday, a day later.
+    const before = new Date('2026-11-25T04:59:30.000Z');
+    const first = addDuration(before, bd, NY).toISOString();
+    expect(first).toBe('2026-11-26T04:59:59.999Z');
+    expect(addDuration(new Date('2026-11-25T04:59:59.000Z'), bd, NY).toISOString()).toBe(first);
+    // Wednesday 00:00:01: +1 business day skips Thanksgiving → Friday
+    expect(addDuration(new Date('2026-11-25T05:00:01.000Z'), bd, NY).toISOString()).toBe(
+      '2026-11-28T04:59:59.999Z',
+    );
+    const other = { timezone: 'America/New_York', holidays: [] };
+    expect(addDuration(new Date('2026-11-25T05:00:01.000Z'), bd, other).toISOString()).toBe(
+      '2026-11-27T04:59:59.999Z',
+    );
+  });
   it('a Saturday receipt counts from Monday', () => {
     const sat = new Date('2026-11-07T15:00:00.000Z');
     expect(addDuration(sat, { unit: 'business_days', amount: 1 }, NY).toISOString()).toBe(

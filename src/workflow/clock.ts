@@ -24,24 +24,44 @@ export function addDuration(start: Date, duration: Duration, rules: ClockRules):
     case 'days':
       return DateTime.fromJSDate(start, { zone: rules.timezone }).plus({ days: n }).toJSDate();
     case 'business_days': {
-      // Counted on the local calendar (a date's weekday and ISO form do not depend on the zone): UTC dates stand
-      // for local ones, and only the start and the end go through the time zone.
-      const holidays = new Set(rules.holidays);
-      const local = DateTime.fromJSDate(start, { zone: rules.timezone });
-      const day = new Date(Date.UTC(local.year, local.month - 1, local.day));
-      let counted = 0;
-      while (counted < n) {
-        day.setUTCDate(day.getUTCDate() + 1);
-        if (isBusinessDay(day, holidays)) counted++;
+      // The end depends only on the local start date: memoized per (zone, holidays, n, start minute) — local
+      // dates change at whole minutes in every zone in use since 1972 — because time-zone arithmetic costs
+      // more than the rest of a submission's clock.
+      const key = `${rules.timezone}\u0000${n}\u0000${Math.floor(start.getTime() / 60_000)}`;
+      let byRules = BUSINESS_DAY_ENDS.get(rules.holidays);
+      if (byRules === undefined) {
+        byRules = new Map();
+        BUSINESS_DAY_ENDS.set(rules.holidays, byRules);
       }
-      return DateTime.fromObject(
-        { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() },
-        { zone: rules.timezone },
-      )
-        .endOf('day')
-        .toJSDate();
+      const hit = byRules.get(key);
+      if (hit !== undefined) return new Date(hit);
+      const end = businessDaysEnd(start, n, rules);
+      if (byRules.size >= 256) byRules.clear();
+      byRules.set(key, end.getTime());
+      return end;
     }
   }
+}
+
+const BUSINESS_DAY_ENDS = new WeakMap<readonly string[], Map<string, number>>();
+
+function businessDaysEnd(start: Date, n: number, rules: ClockRules): Date {
+  // Counted on the local calendar (a date's weekday and ISO form do not depend on the zone): UTC dates stand
+  // for local ones, and only the start and the end go through the time zone.
+  const holidays = new Set(rules.holidays);
+  const local = DateTime.fromJSDate(start, { zone: rules.timezone });
+  const day = new Date(Date.UTC(local.year, local.month - 1, local.day));
+  let counted = 0;
+  while (counted < n) {
+    day.setUTCDate(day.getUTCDate() + 1);
+    if (isBusinessDay(day, holidays)) counted++;
+  }
+  return DateTime.fromObject(
+    { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() },
+    { zone: rules.timezone },
+  )
+    .endOf('day')
+    .toJSDate();
 }
 
 /** `day` is a calendar date at 00:00 UTC. */

@@ -173,7 +173,7 @@ export async function createReview(
       model: { id: r.model, version: r.version },
       framework: { id: r.fw.id, version: r.fw.version, digest: d.framework.digest },
       requested_tier: d.requested_tier,
-      determination: JSON.parse(determination) as Determination,
+      determination: d, // as stored (JSON text of the same value); not copied: views are not mutated
       decision_due: due,
       received_at: r.at,
       concluded_at: null,
@@ -193,7 +193,7 @@ export async function createReview(
       ],
       log_index,
     };
-    if (can(viewer, 'submission.evidence.read', { org })) v.evidence = JSON.parse(evidence);
+    if (can(viewer, 'submission.evidence.read', { org })) v.evidence = r.evidence;
     return v;
   };
   return { id, log_index, view };
