@@ -33,7 +33,10 @@ describeOnEachDatabase('group commit', (dialect) => {
     const values = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         write(async (tx) => {
-          await tx.insertInto('orgs').values(org(`many-${i}`)).execute();
+          await tx
+            .insertInto('orgs')
+            .values(org(`many-${i}`))
+            .execute();
           return i;
         }),
       ),
@@ -50,10 +53,19 @@ describeOnEachDatabase('group commit', (dialect) => {
     const results = await Promise.allSettled(
       Array.from({ length: 40 }, (_, i) =>
         write(async (tx) => {
-          await tx.insertInto('orgs').values(org(`gc-${i}`)).execute();
+          await tx
+            .insertInto('orgs')
+            .values(org(`gc-${i}`))
+            .execute();
           if (i % 10 === 3) {
-            await tx.insertInto('orgs').values(org(`gc-failed-${i}`)).execute();
-            await tx.insertInto('orgs').values(org(`gc-${i}`)).execute(); // duplicate key: this job fails
+            await tx
+              .insertInto('orgs')
+              .values(org(`gc-failed-${i}`))
+              .execute();
+            await tx
+              .insertInto('orgs')
+              .values(org(`gc-${i}`))
+              .execute(); // duplicate key: this job fails
           }
           if (i === 17) throw new Error('refused after writing'); // a business error inside the write
           return i;
