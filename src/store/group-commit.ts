@@ -62,10 +62,13 @@ export function groupCommit<DB>(db: Kysely<DB>, options: GroupCommitOptions<DB> 
       failure = { error: e };
     }
     if (failure === undefined) {
-      batch.forEach((job, i) => job.resolve(values[i]));
+      for (let i = 0; i < batch.length; i++) batch[i]!.resolve(values[i]);
       return;
     }
-    await trx.rollback().execute().catch(() => {});
+    await trx
+      .rollback()
+      .execute()
+      .catch(() => {});
     if (batch.length === 1) {
       batch[0]!.reject(failure.error);
       return;
