@@ -1,3 +1,4 @@
+import { PostgresAdapter, sql } from 'kysely';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { Tx } from '../store/db.js';
 
@@ -17,19 +18,51 @@ export interface LogEntry {
  * Sequences one entry inside the caller's transaction: takes the next index from the single sequence row
  * (its row lock serializes writers across servers, so indexes have no gaps and no duplicates) and stores the
  * canonical entry bytes. Integration (hashes, tiles, checkpoints) runs behind, outside the transaction.
+ *
+ * `row`, when given, is one more row inserted with the index in `row.indexColumn` (the event the entry logs).
+ * On PostgreSQL the three writes are one statement (a data-modifying CTE): one round trip instead of three
+ * inside transactions that hold the sequence lock, which is what bounds durable writes per second.
  */
-export async function sequenceEntry(tx: Tx, entry: LogEntry): Promise<{ index: number; bytes: string }> {
+export async function sequenceEntry(
+  tx: Tx,
+  entry: LogEntry,
+  row?: SequencedRow,
+): Promise<{ index: number; bytes: string }> {
   const bytes = canonicalJson(entry);
   if (new TextEncoder().encode(bytes).length > MAX_ENTRY_BYTES) {
     throw new Error(`log entry of type ${entry.type} exceeds ${MAX_ENTRY_BYTES} bytes`);
   }
-  const row = await tx
+  if (row && tx.getExecutor().adapter instanceof PostgresAdapter) {
+    const columns = Object.keys(row.values);
+    const r = await sql<{ idx: unknown }>`with seq as (
+        update log_state set next_index = next_index + 1 where id = 1 returning next_index - 1 as idx
+      ), entry as (
+        insert into log_entries (idx, entry) select idx, ${bytes} from seq
+      )
+      insert into ${sql.table(row.table)} (${sql.ref(row.indexColumn)}, ${sql.join(columns.map((c) => sql.ref(c)))})
+      select idx, ${sql.join(columns.map((c) => sql`${row.values[c]}`))} from seq
+      returning ${sql.ref(row.indexColumn)} as idx`.execute(tx);
+    return { index: Number(r.rows[0]!.idx), bytes };
+  }
+  const seq = await tx
     .updateTable('log_state')
     .set((eb) => ({ next_index: eb('next_index', '+', 1) }))
     .where('id', '=', 1)
     .returning('next_index')
     .executeTakeFirstOrThrow();
-  const index = Number(row.next_index) - 1;
+  const index = Number(seq.next_index) - 1;
   await tx.insertInto('log_entries').values({ idx: index, entry: bytes }).execute();
+  if (row) {
+    await sql`insert into ${sql.table(row.table)} (${sql.ref(row.indexColumn)}, ${sql.join(
+      Object.keys(row.values).map((c) => sql.ref(c)),
+    )}) values (${index}, ${sql.join(Object.values(row.values).map((v) => sql`${v}`))})`.execute(tx);
+  }
   return { index, bytes };
+}
+
+/** A row stored with a sequenced entry's index (see sequenceEntry). */
+export interface SequencedRow {
+  table: string;
+  indexColumn: string;
+  values: Record<string, string | number | null>;
 }

@@ -20,30 +20,26 @@ export interface EventInput {
 
 export async function recordEvent(tx: Tx, e: EventInput): Promise<number> {
   const data = dropUndefined({ ...(e.data ?? {}), ...(e.reason ? { reason: e.reason } : {}) });
-  const { index } = await sequenceEntry(tx, {
-    v: 1,
-    type: e.type,
-    at: e.at,
-    actor: e.actor,
-    subject: e.subject,
-    data,
-  });
-  await tx
-    .insertInto('events')
-    .values({
-      log_index: index,
-      type: e.type,
-      at: e.at,
-      actor: e.actor,
-      reason: e.reason ?? null,
-      submission_id: e.submission_id ?? null,
-      appeal_id: e.appeal_id ?? null,
-      model_id: e.model_id ?? null,
-      incident_id: e.incident_id ?? null,
-      subject: JSON.stringify(e.subject),
-      data: JSON.stringify(data),
-    })
-    .execute();
+  const { index } = await sequenceEntry(
+    tx,
+    { v: 1, type: e.type, at: e.at, actor: e.actor, subject: e.subject, data },
+    {
+      table: 'events',
+      indexColumn: 'log_index',
+      values: {
+        type: e.type,
+        at: e.at,
+        actor: e.actor,
+        reason: e.reason ?? null,
+        submission_id: e.submission_id ?? null,
+        appeal_id: e.appeal_id ?? null,
+        model_id: e.model_id ?? null,
+        incident_id: e.incident_id ?? null,
+        subject: JSON.stringify(e.subject),
+        data: JSON.stringify(data),
+      },
+    },
+  );
   return index;
 }
 

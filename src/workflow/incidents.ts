@@ -19,12 +19,16 @@ import { openRereviewIn } from './submissions.js';
 import { type Actor, type IncidentView, ServiceError } from './types.js';
 
 /** The framework governing a model: that of its current version's conclusion, else of its latest review. */
-export async function modelFramework(ctx: Ctx, q: Queryable, modelId: string): Promise<Framework | null> {
-  const model = await q
-    .selectFrom('models')
-    .select('current_version')
-    .where('id', '=', modelId)
-    .executeTakeFirst();
+export async function modelFramework(
+  ctx: Ctx,
+  q: Queryable,
+  modelId: string,
+  /** The model's row when the caller has just read it (one query fewer under the writers' lock). */
+  known?: { current_version: string | null },
+): Promise<Framework | null> {
+  const model =
+    known ??
+    (await q.selectFrom('models').select('current_version').where('id', '=', modelId).executeTakeFirst());
   if (!model) return null;
   if (model.current_version !== null) {
     const mv = await q
@@ -98,7 +102,7 @@ export async function reportIncident(ctx: Ctx, actor: Actor, input: IncidentInpu
       .where('id', '=', input.model)
       .executeTakeFirst();
     if (!model) throw new ServiceError('not_found', 'model not found');
-    const fw = await modelFramework(ctx, tx, model.id);
+    const fw = await modelFramework(ctx, tx, model.id, model);
     const cls = fw?.incidents.find((c) => c.id === input.class);
     if (!fw || !cls) {
       throw new ServiceError('invalid', 'unknown incident class', [
