@@ -1,4 +1,6 @@
 /** The access checker as a library: in-memory index, the shared rule, and database sync. */
+
+export type { AccessTouched } from './changes.js';
 export type {
   AccessChange,
   AccessChecker,
@@ -14,6 +16,13 @@ export type {
 } from './checker.js';
 export { createAccessChecker } from './checker.js';
 export type { AccessKind, AccessRule, GrantState, OrgState, TierTable, VersionState } from './rules.js';
-export { decideAccess, effectiveTier, prepareVersion, tierTable } from './rules.js';
-export type { AccessSync, AccessSyncOptions } from './sync.js';
-export { loadAccessSnapshot, startAccessSync } from './sync.js';
+export {
+  decideAccess,
+  decideByGrants,
+  decideForOrg,
+  effectiveTier,
+  prepareVersion,
+  tierTable,
+} from './rules.js';
+export type { AccessDelta, AccessSync, AccessSyncOptions } from './sync.js';
+export { loadAccessChanges, loadAccessSnapshot, startAccessSync } from './sync.js';

@@ -1,8 +1,9 @@
 /**
  * THE access rule (service.md "Access", framework.md "Tier access"), as one pure function over prepared state.
  *
- * Both the in-memory checker (./checker.ts) and the database-backed workflow (src/workflow/access.ts) call
- * `decideAccess`, so there is one implementation. The rule is driven only by each framework's tier access kinds
+ * The database-backed workflow (src/workflow/access.ts) calls `decideAccess`; the in-memory checker (./checker.ts)
+ * composes the same steps (`prepareVersion`'s `always`/`others`, `decideForOrg`, `decideByGrants`) with its own
+ * lookups, so there is one implementation. The rule is driven only by each framework's tier access kinds
  * (`developer` | `grant` | `verified` | `public`); no tier id is special.
  *
  * Rule order (the workflow's): unknown model → withdrawn → the developing organisation → no approval →
@@ -87,10 +88,12 @@ export interface GrantState {
   readonly tier: string;
   readonly expiresAt: number;
   readonly createdAt: string;
-  /** Memoized answers resting on this grant (per effective tier); internal. */
-  memoTier?: string | null | undefined;
-  memoAllow?: AccessAnswer | undefined;
-  memoExpired?: AccessAnswer | undefined;
+  /** The next grant of the same (model, organisation) in preference order, in the checker's index; internal. */
+  next: GrantState | null;
+  /** Memoized answers resting on this grant (for one effective tier); internal. */
+  memoTier: string | null | undefined;
+  memoAllow: AccessAnswer | undefined;
+  memoExpired: AccessAnswer | undefined;
 }
 
 /** Preference order of grants: most recently created first, then by id (descending), both by code unit. */
@@ -107,6 +110,7 @@ export function grantState(g: {
   expires_at: string | null;
   created_at: string;
 }): GrantState {
+  // Every field set here, in one order: all grants share one hidden class (monomorphic reads on the hot path).
   return {
     id: g.id,
     model: g.model,
@@ -114,6 +118,10 @@ export function grantState(g: {
     tier: g.tier,
     expiresAt: g.expires_at === null ? Number.POSITIVE_INFINITY : Date.parse(g.expires_at),
     createdAt: g.created_at,
+    next: null,
+    memoTier: undefined,
+    memoAllow: undefined,
+    memoExpired: undefined,
   };
 }
 
@@ -146,6 +154,12 @@ export interface VersionState {
   readonly ref: string | null;
   readonly allow: ReadonlySet<string> | null;
   readonly deny: ReadonlySet<string> | null;
+  /** The answer for every organisation, the developer included (unknown version, withdrawn), else null. */
+  readonly always: AccessAnswer | null;
+  /** The answer for every organisation but the developer when it depends on nothing else, else null. */
+  readonly others: AccessAnswer | null;
+  /** Tiers whose grants cover the effective tier: itself and more restricted `grant` tiers. */
+  readonly covers: ReadonlySet<string>;
   readonly answers: Answers;
 }
 
@@ -167,12 +181,46 @@ const answer = (allow: boolean, tier: string | null, rule: AccessRule, ref: stri
 
 export const UNKNOWN_MODEL: AccessAnswer = answer(false, null, 'unknown_model', null);
 
+const NO_TIERS: ReadonlySet<string> = new Set();
+
 export function prepareVersion(v: VersionInput): VersionState {
   const rank = v.tiers ? rankIn(v.tiers, v.tier) : -1;
   const kind = v.tiers && v.tier !== null && rank >= 0 ? v.tiers.kinds[rank]! : null;
   const tier = kind === null ? null : v.tier;
   const j = v.conditions?.jurisdictions;
   const ref = v.ref;
+  const allow = j?.allow ? new Set(j.allow) : null;
+  const deny = j?.deny ? new Set(j.deny) : null;
+  const answers: Answers = Object.freeze({
+    developer: answer(true, v.withdrawn ? null : v.tier, 'developer', ref),
+    withdrawn: answer(false, null, 'withdrawn', ref),
+    noApproval: answer(false, null, 'no_approval', ref),
+    jurisdiction: answer(false, tier, 'jurisdiction', ref),
+    public: answer(true, tier, 'public', ref),
+    verified: answer(true, tier, 'verified', ref),
+    unverified: answer(false, tier, 'unverified', ref),
+    notGranted: answer(false, tier, 'not_granted', ref),
+  });
+  // The steps of `decideAccess` that do not look at the organisation, answered once here.
+  const always = !v.exists ? UNKNOWN_MODEL : v.withdrawn ? answers.withdrawn : null;
+  const conditional = allow !== null || deny !== null;
+  const others =
+    always ??
+    (kind === null
+      ? answers.noApproval
+      : conditional
+        ? null
+        : kind === 'public'
+          ? answers.public
+          : kind === 'developer'
+            ? answers.notGranted
+            : null);
+  let covers = NO_TIERS;
+  if (v.tiers !== null && tier !== null && (kind === 'grant' || kind === 'verified')) {
+    const set = new Set<string>([tier]);
+    for (const [id, r] of v.tiers.rank) if (r < rank && v.tiers.kinds[r] === 'grant') set.add(id);
+    covers = set;
+  }
   return Object.freeze({
     model: v.model,
     developer: v.developer,
@@ -184,18 +232,12 @@ export function prepareVersion(v: VersionInput): VersionState {
     rank,
     kind,
     ref,
-    allow: j?.allow ? new Set(j.allow) : null,
-    deny: j?.deny ? new Set(j.deny) : null,
-    answers: Object.freeze({
-      developer: answer(true, v.withdrawn ? null : v.tier, 'developer', ref),
-      withdrawn: answer(false, null, 'withdrawn', ref),
-      noApproval: answer(false, null, 'no_approval', ref),
-      jurisdiction: answer(false, tier, 'jurisdiction', ref),
-      public: answer(true, tier, 'public', ref),
-      verified: answer(true, tier, 'verified', ref),
-      unverified: answer(false, tier, 'unverified', ref),
-      notGranted: answer(false, tier, 'not_granted', ref),
-    }),
+    allow,
+    deny,
+    always,
+    others,
+    covers,
+    answers,
   });
 }
 
@@ -212,6 +254,10 @@ function grantAnswer(g: GrantState, tier: string | null, allow: boolean): Access
  * The access answer for `orgId` (registered as `org`, or undefined) on model version `v` (undefined: unknown
  * model), given the organisation's unrevoked grants for the model in preference order (`compareGrants`), at
  * `now` (epoch milliseconds).
+ *
+ * The rule in steps, which the in-memory checker composes with its own lookups (done only when a step needs
+ * them): `v.always`, the developer, `v.others` (prepared by `prepareVersion`), then `decideForOrg`, then the
+ * grants (`decideByGrants` over the index's chains; the loop below over an array).
  */
 export function decideAccess(
   v: VersionState | undefined,
@@ -220,40 +266,65 @@ export function decideAccess(
   grants: readonly GrantState[] | undefined,
   now: number,
 ): AccessAnswer {
-  if (v === undefined || !v.exists) return UNKNOWN_MODEL;
-  const a = v.answers;
-  if (v.withdrawn) return a.withdrawn;
-  if (orgId === v.developer) return a.developer;
-  const kind = v.kind;
-  if (kind === null) return a.noApproval;
+  if (v === undefined) return UNKNOWN_MODEL;
+  if (v.always !== null) return v.always;
+  if (orgId === v.developer) return v.answers.developer;
+  if (v.others !== null) return v.others;
+  const a = decideForOrg(v, org);
+  if (a !== null) return a;
+  // A live covering grant (most recent first), else the most recent covering one.
+  let first: GrantState | undefined;
+  if (org !== undefined && grants !== undefined) {
+    const tier = v.tier;
+    for (let i = 0; i < grants.length; i++) {
+      const g = grants[i]!;
+      if (g.tier !== tier && !v.covers.has(g.tier)) continue;
+      if (g.expiresAt > now) return grantAnswer(g, tier, true);
+      if (first === undefined) first = g;
+    }
+  }
+  return withoutLiveGrant(v, first);
+}
+
+/**
+ * The steps that look at the (registered) organisation but not at its grants: the jurisdiction conditions,
+ * `public`, `developer`, a verified organisation at a `verified` tier. Null when the answer rests on grants.
+ * Only for an approved version that is not withdrawn, asked about by another organisation than the developer
+ * (`v.always` and `v.others` null).
+ */
+export function decideForOrg(v: VersionState, org: OrgState | undefined): AccessAnswer | null {
   if (v.allow !== null || v.deny !== null) {
     const where = org === undefined ? null : org.jurisdiction;
     if (
       (v.allow !== null && (where === null || !v.allow.has(where))) ||
       (v.deny !== null && where !== null && v.deny.has(where))
     )
-      return a.jurisdiction;
+      return v.answers.jurisdiction;
   }
-  if (kind === 'public') return a.public;
-  if (kind === 'developer') return a.notGranted;
-  if (kind === 'verified' && org !== undefined && org.verified) return a.verified;
-  // A live covering grant (most recent first), else the most recent covering one.
+  const kind = v.kind;
+  if (kind === 'public') return v.answers.public;
+  if (kind === 'developer') return v.answers.notGranted;
+  if (kind === 'verified' && org !== undefined && org.verified) return v.answers.verified;
+  return null;
+}
+
+/**
+ * The last step (after `decideForOrg` returned null) over a registered organisation's grants for the model as
+ * a chain in preference order (`head`, then `next`; null: none or an unregistered organisation).
+ */
+export function decideByGrants(v: VersionState, head: GrantState | null, now: number): AccessAnswer {
   let first: GrantState | undefined;
-  if (org !== undefined && grants !== undefined) {
-    const tiers = v.tiers!;
-    const tier = v.tier;
-    const rank = v.rank;
-    for (let i = 0; i < grants.length; i++) {
-      const g = grants[i]!;
-      if (g.tier !== tier) {
-        const r = tiers.rank.get(g.tier);
-        if (r === undefined || r >= rank || tiers.kinds[r] !== 'grant') continue;
-      }
-      if (g.expiresAt > now) return grantAnswer(g, tier, true);
-      if (first === undefined) first = g;
-    }
+  const tier = v.tier;
+  for (let g = head; g !== null; g = g.next) {
+    if (g.tier !== tier && !v.covers.has(g.tier)) continue;
+    if (g.expiresAt > now) return grantAnswer(g, tier, true);
+    if (first === undefined) first = g;
   }
-  if (kind === 'verified') return a.unverified;
+  return withoutLiveGrant(v, first);
+}
+
+function withoutLiveGrant(v: VersionState, first: GrantState | undefined): AccessAnswer {
+  if (v.kind === 'verified') return v.answers.unverified;
   if (first !== undefined) return grantAnswer(first, v.tier, false);
-  return a.notGranted;
+  return v.answers.notGranted;
 }

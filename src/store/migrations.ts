@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { accessChanges } from './migrations/0006_access_changes.js';
 
 /**
  * Forward-only migrations, in code so the same list runs on SQLite and PostgreSQL. Never edit a shipped
@@ -317,6 +318,7 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006_access_changes': accessChanges,
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -1,6 +1,14 @@
 /** People, organisations and tokens (service.md "Roles and tokens"). */
 import { createHash } from 'node:crypto';
-import { type Ctx, isIsoTime, newId, newSecret, nonEmptyString, Problems } from './context.js';
+import {
+  bumpChangeCounter,
+  type Ctx,
+  isIsoTime,
+  newId,
+  newSecret,
+  nonEmptyString,
+  Problems,
+} from './context.js';
 import { recordEvent } from './events.js';
 import { actorString, authorize } from './policy.js';
 import { type Actor, type Person, type Role, ServiceError } from './types.js';
@@ -129,11 +137,7 @@ export async function createOrg(ctx: Ctx, actor: Actor, input: OrgInput): Promis
         created_at: at,
       })
       .execute();
-    await tx
-      .updateTable('change_counter')
-      .set((eb) => ({ value: eb('value', '+', 1) }))
-      .where('id', '=', 1)
-      .execute();
+    await bumpChangeCounter(tx, { orgs: [input.id] });
     return {
       id: input.id,
       name: input.name,

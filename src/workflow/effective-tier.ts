@@ -35,7 +35,7 @@ export async function concludeVersion(tx: Tx, c: Conclusion): Promise<void> {
     .execute();
   if (c.approved)
     await tx.updateTable('models').set({ current_version: c.version }).where('id', '=', c.model).execute();
-  await bumpChangeCounter(tx);
+  await bumpChangeCounter(tx, { models: [c.model] });
 }
 
 export interface Effective {

@@ -78,7 +78,7 @@ async function insertGrants(
     await tx.insertInto('grants').values(row).execute();
     out.push(grantView(row));
   }
-  await bumpChangeCounter(tx);
+  await bumpChangeCounter(tx, { grants: out.map((g) => g.id) });
   return out;
 }
 
@@ -138,7 +138,7 @@ export async function revokeGrant(ctx: Ctx, actor: Actor, id: string): Promise<G
       subject: { grant: id, model: row.model_id, org: row.org_id },
       model_id: row.model_id,
     });
-    await bumpChangeCounter(tx);
+    await bumpChangeCounter(tx, { grants: [id] });
     return grantView({ ...row, revoked_at: at }, log_index);
   });
 }
