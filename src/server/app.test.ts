@@ -427,8 +427,21 @@ describeOnEachDatabase('HTTP API', (dialect) => {
       expect((await bad.json()).error.code).toBe('bad_request');
       const models = await fetch(`${address}/v1/models`);
       expect(models.status).toBe(200);
-      expect(models.headers.get('content-security-policy')).toContain("default-src 'self'");
+      // API answers: the OWASP REST set (nothing to load, never framed, no sniffing, HSTS)
+      expect(models.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
       expect(models.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(models.headers.get('x-frame-options')).toBe('DENY');
+      expect(models.headers.get('strict-transport-security')).toContain('max-age=');
+      // documents (the dashboard): helmet's full set with a same-origin CSP
+      const home = await fetch(`${address}/`);
+      expect(home.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(home.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(home.headers.get('x-content-type-options')).toBe('nosniff');
+      const missing = await fetch(`${address}/v1/nope`);
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('content-security-policy')).toBe(
+        "default-src 'none';frame-ancestors 'none'",
+      );
     } finally {
       await app.close();
     }

@@ -23,7 +23,7 @@ import { createMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { createReadCache } from './read-cache.js';
 import { type AccessCheckPort, Answer, ROUTES, type RouteDef } from './routes.js';
-import { securityHeaders } from './security-headers.js';
+import { API_HELMET_OPTIONS, isApiPath, securityHeaders } from './security-headers.js';
 import type { ServerWorkflow } from './workflow-port.js';
 
 export interface RateLimitSetting {
@@ -157,8 +157,11 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     reply.status(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
-  // Callback-style hooks: cheaper than async ones on every request.
+  // ---- request id and security headers (one callback-style hook: cheaper than async ones) ----
+  const documentHeaders = securityHeaders();
+  const apiHeaders = securityHeaders(API_HELMET_OPTIONS);
   app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(isApiPath(request.url) ? apiHeaders : documentHeaders);
     reply.header('x-request-id', request.id);
     done();
   });
@@ -170,13 +173,6 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     const url = request.routeOptions.url;
     const route = url === undefined || (url === '/*' && reply.statusCode === 404) ? 'unmatched' : url;
     metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
-
-  // ---- security headers ----
-  const security = securityHeaders();
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(security);
     done();
   });
 
