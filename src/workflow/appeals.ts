@@ -44,7 +44,7 @@ export async function fileAppeal(
     if (existing) throw new ServiceError('conflict', 'this review has already been appealed');
     let determination: Determination | null = null;
     if (input.evidence !== undefined && input.evidence !== null) {
-      determination = determineOrInvalid(fw, input.evidence, s.requested_tier);
+      determination = await determineOrInvalid(ctx, fw, input.evidence, s.requested_tier);
       if (determination.model.id !== s.model_id || determination.model.version !== s.version) {
         throw new ServiceError('invalid', 'evidence is for another model version', [
           { path: 'evidence.model', message: `expected ${s.model_id} ${s.version}` },

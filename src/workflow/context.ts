@@ -6,6 +6,7 @@ import { validateFrameworkValue } from '../core/framework/index.js';
 import type { Framework } from '../core/framework/types.js';
 import type { Store, Tx } from '../store/db.js';
 import { groupCommit } from '../store/group-commit.js';
+import { type DeterminePool, sharedDeterminePool } from './determine-pool.js';
 import { type ErrorDetail, ServiceError } from './types.js';
 
 export type Queryable = Store['db'] | Tx;
@@ -18,9 +19,15 @@ export interface Ctx {
    * lock so that writers serialize in one order (no deadlocks; conditional updates see each other's commits). */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   framework(q: Queryable, id: string, version: string): Promise<Framework>;
+  /** Worker threads for large determinations (./determine-pool.ts); null: determine inline. */
+  determinePool(): DeterminePool | null;
 }
 
-export function createContext(store: Store, now: () => Date): Ctx {
+export function createContext(
+  store: Store,
+  now: () => Date,
+  pool: () => DeterminePool | null = sharedDeterminePool,
+): Ctx {
   const cache = new Map<string, Framework>();
   const write = groupCommit(store.db, {
     begin:
@@ -34,6 +41,7 @@ export function createContext(store: Store, now: () => Date): Ctx {
     store,
     now,
     write,
+    determinePool: pool,
     async framework(q, id, version) {
       const key = `${id}@${version}`;
       const hit = cache.get(key);

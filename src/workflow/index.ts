@@ -9,6 +9,7 @@ import * as admin from './admin.js';
 import { fileAppeal } from './appeals.js';
 import { createContext } from './context.js';
 import { proposeDecision, signDecision } from './decisions.js';
+import { type DeterminePool, sharedDeterminePool } from './determine-pool.js';
 import * as frameworks from './frameworks.js';
 import { createGrant, createGrants, type GrantInput, revokeGrant } from './grants.js';
 import {
@@ -116,8 +117,19 @@ export interface Workflow {
   sweep(): Promise<number>;
 }
 
-export function createWorkflow(store: Store, options: { now?: () => Date } = {}): Workflow {
-  const ctx = createContext(store, options.now ?? (() => new Date()));
+export interface WorkflowOptions {
+  now?: () => Date;
+  /** Where large determinations run: default the process's shared worker pool (./determine-pool.ts). */
+  determinePool?: DeterminePool | null;
+}
+
+export function createWorkflow(store: Store, options: WorkflowOptions = {}): Workflow {
+  const pool = options.determinePool;
+  const ctx = createContext(
+    store,
+    options.now ?? (() => new Date()),
+    pool === undefined ? sharedDeterminePool : () => pool,
+  );
   return {
     authenticate: (secret) => admin.authenticate(ctx, secret),
     bootstrapAdmin: (secret) => admin.bootstrapAdmin(ctx, secret),

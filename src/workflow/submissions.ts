@@ -81,8 +81,26 @@ async function loadFramework(
   }
 }
 
-export function determineOrInvalid(fw: Framework, evidence: unknown, tier?: string): Determination {
+/** Evidence this large (as JSON text) is determined on a worker thread when the pool is there (./determine-pool.ts). */
+const POOL_MIN_CHARS = 16 * 1024;
+
+/**
+ * The core's determination, with the core's errors as `invalid` answers. `evidenceText` is the evidence as JSON
+ * text when the caller has it (it is what gets stored).
+ */
+export async function determineOrInvalid(
+  ctx: Ctx,
+  fw: Framework,
+  evidence: unknown,
+  tier?: string,
+  evidenceText?: string,
+): Promise<Determination> {
   try {
+    const pool = ctx.determinePool();
+    if (pool !== null) {
+      const text = evidenceText ?? JSON.stringify(evidence);
+      if (text !== undefined && text.length >= POOL_MIN_CHARS) return await pool.determine(fw, text, tier);
+    }
     return determineDocuments(fw, [{ value: evidence }], tier, nodeSha256);
   } catch (e) {
     // A request problem (an unknown tier) is about the request, not the evidence.
@@ -93,7 +111,7 @@ export function determineOrInvalid(fw: Framework, evidence: unknown, tier?: stri
 export async function preassess(ctx: Ctx, input: SubmissionInput): Promise<Determination> {
   checkInput(input);
   const fw = await loadFramework(ctx, ctx.store.db, input.framework);
-  return determineOrInvalid(fw, input.evidence, input.tier);
+  return determineOrInvalid(ctx, fw, input.evidence, input.tier);
 }
 
 interface NewReview {
@@ -102,6 +120,8 @@ interface NewReview {
   version: string;
   fw: Framework;
   evidence: unknown;
+  /** `evidence` as JSON text, when the caller has it already. */
+  evidenceText?: string;
   determination: Determination;
   actor: Actor;
   at: string;
@@ -134,7 +154,7 @@ export async function createReview(
     submission_id: id,
     model_id: r.model,
   });
-  const evidence = JSON.stringify(r.evidence);
+  const evidence = r.evidenceText ?? JSON.stringify(r.evidence);
   const determination = JSON.stringify(d);
   await tx
     .insertInto('submissions')
@@ -257,7 +277,8 @@ export async function submit(
       { path: 'framework.version', message: `superseded by ${fw.id} ${newer} for new submissions` },
     ]);
   }
-  const d = determineOrInvalid(fw, input.evidence, input.tier);
+  const evidenceText = JSON.stringify(input.evidence);
+  const d = await determineOrInvalid(ctx, fw, input.evidence, input.tier, evidenceText);
   const modelId = d.model.id;
   const version = d.model.version;
   const orgOfModel = modelId.split('/')[0]!;
@@ -312,6 +333,7 @@ export async function submit(
         version,
         fw,
         evidence: input.evidence,
+        evidenceText,
         determination: d,
         actor,
         at,
@@ -536,7 +558,8 @@ export async function addEvidence(
     if (row.status !== 'evidence_requested')
       throw new ServiceError('conflict', `evidence can be added only after a request (status ${row.status})`);
     const fw = await ctx.framework(tx, row.framework_id, row.framework_version);
-    const d = determineOrInvalid(fw, evidence, row.requested_tier);
+    const evidenceText = JSON.stringify(evidence);
+    const d = await determineOrInvalid(ctx, fw, evidence, row.requested_tier, evidenceText);
     if (d.model.id !== row.model_id || d.model.version !== row.version) {
       throw new ServiceError('invalid', 'evidence is for another model version', [
         { path: 'evidence.model', message: `expected ${row.model_id} ${row.version}` },
@@ -547,7 +570,7 @@ export async function addEvidence(
       .updateTable('submissions')
       .set({
         status: 'in_review',
-        evidence: JSON.stringify(evidence),
+        evidence: evidenceText,
         determination: JSON.stringify(d),
         determination_digest: d.digest,
         evidence_digest: d.evidence_digest,
@@ -643,7 +666,8 @@ export async function openRereviewIn(
     .orderBy('appeals.filed_at', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const evidence = JSON.parse(appealEvidence?.evidence ?? latest.evidence) as unknown;
+  const evidenceText = appealEvidence?.evidence ?? latest.evidence;
+  const evidence = JSON.parse(evidenceText) as unknown;
   const fwVersion = await currentVersionOf(
     tx,
     latest.framework_id,
@@ -653,13 +677,14 @@ export async function openRereviewIn(
   const fw = await ctx.framework(tx, latest.framework_id, fwVersion);
   let tier: string | undefined = latest.requested_tier;
   if (!fw.tiers.some((t) => t.id === tier)) tier = undefined;
-  const d = determineOrInvalid(fw, evidence, tier);
+  const d = await determineOrInvalid(ctx, fw, evidence, tier, evidenceText);
   return createReview(ctx, tx, {
     kind: 'rereview',
     model: modelId,
     version,
     fw,
     evidence,
+    evidenceText,
     determination: d,
     actor,
     at,
