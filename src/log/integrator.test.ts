@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import {
   consistencyProof,
-  fromBase64,
   generateSignerKey,
   leafHash,
   openCheckpoint,
@@ -19,7 +18,7 @@ import { describeOnEachDatabase, freshDatabase, type TestDatabase } from '../sto
 import { createIntegrator } from './integrator.js';
 import { loadOrCreateLogIdentity } from './keys.js';
 import { appendEntries } from './test-helpers/entries.js';
-import { loadTiles, tileReaderOf } from './tilestore.js';
+import { loadTiles, readEntryBundle, tileReaderOf } from './tilestore.js';
 
 async function allLeafHashes(store: Store): Promise<Uint8Array[]> {
   const rows = await store.db.selectFrom('log_entries').selectAll().orderBy('idx').execute();
@@ -67,10 +66,21 @@ describeOnEachDatabase('log integrator', (dialect) => {
     // every tile's width is as the tile maths say
     for (const ref of tilesForSize(700))
       expect(tiles.get(`${ref.level}/${ref.index}`)?.width).toBe(ref.width);
-    const bundles = await store.db.selectFrom('log_bundles').selectAll().orderBy('idx').execute();
-    expect(bundles.map((b) => Number(b.width))).toEqual([256, 256, 188]);
-    const firstBundle = parseEntryBundle(fromBase64(bundles[0]!.data), TILE_WIDTH);
+    // entry bundles, formatted from the sequenced entries
+    const firstBundle = parseEntryBundle((await readEntryBundle(store.db, 0, TILE_WIDTH))!, TILE_WIDTH);
     expect(leafHash(firstBundle[5]!)).toEqual(leaves[5]);
+    expect(new Uint8Array(parseEntryBundle((await readEntryBundle(store.db, 2, 188))!, 188)[187]!)).toEqual(
+      utf8(
+        (
+          await store.db
+            .selectFrom('log_entries')
+            .select('entry')
+            .where('idx', '=', 699)
+            .executeTakeFirstOrThrow()
+        ).entry,
+      ),
+    );
+    expect(await readEntryBundle(store.db, 2, 189)).toBeUndefined();
     // the checkpoints: signed, and each consistent with the one before
     const cps = notes.map((n) => openCheckpoint(n, verifierKey).checkpoint);
     expect(cps.map((c) => c.size)).toEqual([300, 600, 700]);
@@ -83,6 +93,39 @@ describeOnEachDatabase('log integrator', (dialect) => {
       expect(verifyConsistency(a.size, b.size, proof, a.root, b.root)).toBe(true);
     }
     expect(cps[2]!.root).toEqual(rootFromLeafHashes(leaves));
+  });
+
+  it('integrates a large batch read in two parts (the worker hashes the first) exactly as the definition', async () => {
+    await appendEntries(store, 300);
+    const small = createIntegrator(store, { signer, origin, now, batchSize: 300 });
+    expect((await small.integrateOnce()).to).toBe(300);
+    await appendEntries(store, 4800, 'w');
+    const integ = createIntegrator(store, { signer, origin, now });
+    clock += 1500;
+    const r = await integ.integrateOnce();
+    expect(r).toMatchObject({ from: 300, to: 300 + 4096 });
+    clock += 1500;
+    expect((await integ.integrateOnce()).to).toBe(5100);
+    const leaves = await allLeafHashes(store);
+    const tiles = await loadTiles(store.db, [...tilesForSize(5100)]);
+    for (const ref of tilesForSize(5100)) {
+      const t = tiles.get(`${ref.level}/${ref.index}`)!;
+      expect(t.width).toBe(ref.width);
+      if (ref.level === 0) {
+        for (let j = 0; j < ref.width; j++) {
+          expect(new Uint8Array(t.data.subarray(j * 32, (j + 1) * 32))).toEqual(
+            leaves[ref.index * TILE_WIDTH + j],
+          );
+        }
+      }
+    }
+    expect(rootFromTiles(5100, tileReaderOf(tiles))).toEqual(rootFromLeafHashes(leaves));
+    const cp = await store.db
+      .selectFrom('log_checkpoints')
+      .selectAll()
+      .orderBy('size', 'desc')
+      .executeTakeFirst();
+    expect(openCheckpoint(cp!.note, verifierKey).checkpoint.root).toEqual(rootFromLeafHashes(leaves));
   });
 
   it('signs at most one checkpoint per second while there are new entries', async () => {

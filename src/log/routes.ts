@@ -7,23 +7,17 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
 import { GreenlightError } from '../core/errors.js';
 import {
   consistencyProofFromTiles,
-  formatEntryBundle,
-  fromBase64,
-  inclusionProofFromTiles,
-  leafHash,
-  parseEntryBundle,
   parseTilePath,
   TILE_HEIGHT,
   TILE_WIDTH,
   tilesForConsistencyProof,
-  tilesForInclusionProof,
   toHex,
-  utf8,
 } from '../core/tlog/index.js';
 import type { Store } from '../store/db.js';
+import { leafHash } from './hash.js';
 import { type StartIntegratorOptions, startIntegrator } from './integrator.js';
 import { loadOrCreateLogIdentity } from './keys.js';
-import { readTile, tileReader } from './tilestore.js';
+import { readEntryBundle, readTile, TileProver, tileReader } from './tilestore.js';
 
 export interface LogRoutesOptions {
   store: Store;
@@ -90,6 +84,8 @@ export const logRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app: Fasti
     app.addHook('onClose', async () => running.stop());
   }
 
+  const prover = new TileProver();
+
   app.get('/log/checkpoint', async (_req, reply) => {
     const cp = await latestCheckpoint(store);
     if (!cp) return sendError(reply, 404, 'not_found', 'the log has no checkpoint yet');
@@ -118,20 +114,10 @@ export const logRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app: Fasti
     if (parsed.index * TILE_WIDTH + parsed.width > nodes) {
       return sendError(reply, 404, 'not_found', 'no such tile in the latest checkpoint');
     }
-    let body: Uint8Array | undefined;
-    if (parsed.kind === 'hash') {
-      body = await readTile(store.db, parsed.level, parsed.index, parsed.width);
-    } else {
-      const row = await store.db
-        .selectFrom('log_bundles')
-        .selectAll()
-        .where('idx', '=', parsed.index)
-        .executeTakeFirst();
-      if (row && Number(row.width) === parsed.width) body = fromBase64(row.data);
-      else if (row && Number(row.width) > parsed.width) {
-        body = formatEntryBundle(parseEntryBundle(fromBase64(row.data)).slice(0, parsed.width));
-      }
-    }
+    const body =
+      parsed.kind === 'hash'
+        ? await readTile(store.db, parsed.level, parsed.index, parsed.width)
+        : await readEntryBundle(store.db, parsed.index, parsed.width);
     if (body === undefined) return sendError(reply, 404, 'not_found', 'no such tile');
     return reply
       .type('application/octet-stream')
@@ -151,12 +137,11 @@ export const logRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app: Fasti
     if (!row) return sendError(reply, 404, 'not_found', `no log entry ${index}`);
     const cp = await latestCheckpoint(store);
     if (!cp || cp.size <= index) return reply.code(202).send({ pending: true });
-    const read = await tileReader(store.db, tilesForInclusionProof(index, cp.size));
-    const proof = inclusionProofFromTiles(index, cp.size, read);
+    const proof = await prover.inclusionProof(store.db, index, cp.size);
     return reply.send({
       index,
       entry: row.entry,
-      leaf_hash: toHex(leafHash(utf8(row.entry))),
+      leaf_hash: toHex(leafHash(Buffer.from(row.entry, 'utf8'))),
       checkpoint: cp.note,
       proof: proof.map(toHex),
     });

@@ -8,17 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  formatEntryBundle,
-  fromBase64,
-  generateSignerKey,
-  openCheckpoint,
-  parseEntryBundle,
-  parseSignerKey,
-  signCheckpoint,
-  toBase64,
-  utf8,
-} from '../../core/tlog/index.js';
+import { generateSignerKey, openCheckpoint, parseSignerKey, signCheckpoint } from '../../core/tlog/index.js';
 import { createIntegrator } from '../../log/integrator.js';
 import { readLogIdentity } from '../../log/keys.js';
 import { logRoutes } from '../../log/routes.js';
@@ -152,22 +142,15 @@ describe('greenlight verify (process, against a listening server)', () => {
   });
 
   it('detects an edited entry, then a deleted one (exit 1, naming the index)', async () => {
-    const row = await log.store.db
-      .selectFrom('log_bundles')
+    const original = await log.store.db
+      .selectFrom('log_entries')
       .selectAll()
-      .where('idx', '=', 0)
-      .executeTakeFirstOrThrow();
-    const entries = parseEntryBundle(fromBase64(row.data));
-    const edited = [...entries];
-    edited[7] = utf8(new TextDecoder().decode(entries[7]).replace('"e7"', '"e7-edited"'));
-    await log.store.db
-      .updateTable('log_bundles')
-      .set({ data: toBase64(formatEntryBundle(edited)) })
-      .where('idx', '=', 0)
+      .where('idx', 'in', [3, 7])
+      .orderBy('idx')
       .execute();
     await log.store.db
       .updateTable('log_entries')
-      .set({ entry: new TextDecoder().decode(edited[7]) })
+      .set({ entry: original[1]!.entry.replace('"e7"', '"e7-edited"') })
       .where('idx', '=', 7)
       .execute();
     const r = await cli(['verify', '--url', log.url, '--state', state]);
@@ -177,18 +160,17 @@ describe('greenlight verify (process, against a listening server)', () => {
     expect(one.status).toBe(1);
     expect(one.stderr).toMatch(/index 7/);
 
-    const deleted = entries.filter((_, i) => i !== 3);
-    await log.store.db
-      .updateTable('log_bundles')
-      .set({ data: toBase64(formatEntryBundle(deleted)) })
-      .where('idx', '=', 0)
-      .execute();
     await log.store.db.deleteFrom('log_entries').where('idx', '=', 3).execute();
     const d = await cli(['verify', '--url', log.url, '--state', state]);
     expect(d.status).toBe(1);
     expect(d.stderr).toMatch(/entry bundle 0 .*removed/);
 
-    await log.store.db.updateTable('log_bundles').set({ data: row.data }).where('idx', '=', 0).execute();
+    await log.store.db.insertInto('log_entries').values(original[0]!).execute();
+    await log.store.db
+      .updateTable('log_entries')
+      .set({ entry: original[1]!.entry })
+      .where('idx', '=', 7)
+      .execute();
     expect((await cli(['verify', '--url', log.url, '--state', state])).status).toBe(0);
   });
 
