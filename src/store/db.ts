@@ -12,6 +12,11 @@ export interface Store {
   /** Where it is, without credentials. */
   description: string;
   close(): Promise<void>;
+  /**
+   * SQLite files only: the first row of a read on a second, read-only connection — synchronous, and seeing only
+   * committed data even while a write transaction is open on the main one. For the hottest point reads.
+   */
+  readSync?: <R>(sql: string, params?: readonly unknown[]) => R | undefined;
 }
 
 export type Tx = Transaction<Database>;
@@ -62,11 +67,34 @@ function openSqlite(url: string): Store {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 10000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const inMemory = path === ':memory:' || path === '' || path.startsWith('file::memory:');
+  let reader: SQLite.Database | undefined;
+  const statements = new Map<string, SQLite.Statement>();
   return {
     db,
     dialect: 'sqlite',
     description: `sqlite:${path}`,
-    close: () => db.destroy(),
+    close: async () => {
+      reader?.close();
+      await db.destroy();
+    },
+    ...(inMemory
+      ? {}
+      : {
+          readSync<R>(sql: string, params: readonly unknown[] = []): R | undefined {
+            if (reader === undefined) {
+              reader = new SQLite(path, { readonly: true, fileMustExist: true });
+              reader.pragma('busy_timeout = 10000');
+            }
+            let stmt = statements.get(sql);
+            if (stmt === undefined) {
+              stmt = reader.prepare(sql);
+              if (statements.size >= 64) statements.clear();
+              statements.set(sql, stmt);
+            }
+            return stmt.get(...params) as R | undefined;
+          },
+        }),
   };
 }
 

@@ -27,6 +27,18 @@ export function createReadStamps(ctx: Ctx): (subject: ReadSubject) => Promise<st
     .where('submission_id', '=', '')
     .compile();
   const second = () => Math.floor(ctx.now().getTime() / 1000);
+  const readSync = ctx.store.readSync;
+  if (readSync) {
+    // SQLite file: the same reads on the store's read-only connection, without a trip through the query queue.
+    return async (subject) => {
+      if (subject === 'registry') {
+        const row = readSync<{ next_index: unknown; counter: unknown }>(registry.sql);
+        return `r:${row?.next_index}:${row?.counter}:${second()}`;
+      }
+      const row = readSync<{ latest: unknown }>(submission.sql, [subject.submission]);
+      return `s:${row?.latest ?? ''}:${second()}`;
+    };
+  }
   return async (subject) => {
     if (subject === 'registry') {
       const row = (await db.executeQuery(registry)).rows[0];
