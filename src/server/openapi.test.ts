@@ -125,7 +125,26 @@ describe('OpenAPI document, /docs, /metrics', () => {
   it('/metrics: request counts and durations by route and status, and default metrics', async () => {
     await app.inject({ method: 'GET', url: '/v1/models/a/b' });
     await app.inject({ method: 'GET', url: '/nowhere' });
+    await app.inject({ method: 'GET', url: '/v1/me' });
+    await app.inject({ method: 'GET', url: '/v1/me' });
+    await app.inject({ method: 'GET', url: '/healthz' });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/orgs',
+      payload: '{nope',
+      headers: { 'content-type': 'application/json' },
+    });
     const res = await app.inject({ method: 'GET', url: '/metrics' });
+    // each answer counted once, whether by the API's own count at send time or by the other scopes' hook
+    expect(res.body).toContain(
+      'greenlight_http_requests_total{method="GET",route="/v1/me",status="200"} 2\n',
+    );
+    expect(res.body).toContain(
+      'greenlight_http_requests_total{method="GET",route="/healthz",status="200"} 1\n',
+    );
+    expect(res.body).toContain(
+      'greenlight_http_requests_total{method="POST",route="/v1/orgs",status="400"} 1\n',
+    );
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.body).toContain(
