@@ -1,4 +1,5 @@
 // The pool runs the compiled worker, so these tests drive the built module (dist/), as a server process would.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +75,23 @@ describe('determination worker pool', () => {
     await expect(pool.determine(FRAMEWORK, EVIDENCE[0]!, 'no-such-tier')).rejects.toMatchObject({
       code: 'invalid_request',
     });
+  });
+
+  it('keeps a process alive while a determination is pending, and not after', () => {
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { createDeterminePool } from ${JSON.stringify(join(ROOT, 'dist/workflow/determine-pool.js'))};
+      import { parseFramework } from ${JSON.stringify(join(ROOT, 'dist/core/framework/index.js'))};
+      const fw = parseFramework(readFileSync(${JSON.stringify(join(ROOT, 'examples/frameworks/example-frontier-2026.1.yaml'))}, 'utf8'));
+      const text = readFileSync(${JSON.stringify(join(ROOT, 'examples/evidence/01-approve.json'))}, 'utf8');
+      createDeterminePool(1).determine(fw, text, undefined).then((d) => console.log(d.outcome));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.error).toBeUndefined(); // no timeout: the idle pool let the process end
+    expect(run.stdout.trim()).toBe('approve'); // and it was not ended before the answer
+    expect(run.status).toBe(0);
   });
 
   it('fails only the determinations of a worker that stops, and starts a new one', async () => {

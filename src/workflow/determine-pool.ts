@@ -5,7 +5,8 @@
  * `determineDocuments` with the same hasher. Evidence travels as JSON text (the caller has it anyway: it is what
  * is stored), frameworks as their documents, once per worker.
  *
- * Workers are started on first use, unreferenced (they never keep the process alive), and replaced if one dies;
+ * Workers are started on first use, referenced only while they have work (an idle pool never keeps the process
+ * alive; a pending determination does), and replaced if one dies;
  * a death fails only the determinations it was computing. Without the compiled worker (tests running the
  * TypeScript sources) `createDeterminePool` returns null and callers determine inline.
  */
@@ -13,9 +14,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { determineDocuments } from '../core/determination/index.js';
 import type { Determination } from '../core/determination/types.js';
 import { type ErrorCode, GreenlightError, type Problem } from '../core/errors.js';
 import type { Framework } from '../core/framework/types.js';
+import { nodeSha256 } from '../node/sha256.js';
 
 export interface PoolRequest {
   id: number;
@@ -34,10 +37,20 @@ export interface DeterminePool {
   close(): Promise<void>;
 }
 
+interface InlineJob {
+  framework: Framework;
+  text: string;
+  tier: string | undefined;
+  resolve: (d: Determination) => void;
+  reject: (e: unknown) => void;
+}
+
 interface Slot {
   worker: Worker;
-  pending: Map<number, { resolve: (d: Determination) => void; reject: (e: unknown) => void }>;
+  pending: Map<number, InlineJob>;
   frameworks: Set<string>;
+  /** Whether it ever answered: a worker that dies before its first answer could not start. */
+  answered: boolean;
 }
 
 const WORKER_URL = new URL('./determine-worker.js', import.meta.url);
@@ -53,26 +66,49 @@ export function createDeterminePool(size = poolSize()): DeterminePool | null {
   if (size === 0 || !existsSync(fileURLToPath(WORKER_URL))) return null;
   const slots: (Slot | undefined)[] = new Array(size).fill(undefined);
   let nextId = 0;
+  let closing = false;
+
+  // Set when a worker could not even start (e.g. the process's execArgv does not suit a worker): from then on
+  // determinations run inline, the ones it was given included.
+  let broken = false;
+  const inline = (job: InlineJob) => {
+    try {
+      job.resolve(determineDocuments(job.framework, [{ value: JSON.parse(job.text) }], job.tier, nodeSha256));
+    } catch (e) {
+      job.reject(e);
+    }
+  };
 
   const start = (i: number): Slot => {
-    const worker = new Worker(WORKER_URL);
-    worker.unref();
-    const slot: Slot = { worker, pending: new Map(), frameworks: new Set() };
+    // The process's own flags, less those that only make sense for its main script.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+    const worker = new Worker(WORKER_URL, { execArgv });
+    const slot: Slot = { worker, pending: new Map(), frameworks: new Set(), answered: false };
     worker.on('message', (a: PoolAnswer) => {
+      slot.answered = true;
       const p = slot.pending.get(a.id);
       if (!p) return;
       slot.pending.delete(a.id);
+      if (slot.pending.size === 0) worker.unref();
       if (a.ok) p.resolve(a.determination);
       else p.reject(new GreenlightError(a.code, a.message, a.problems));
     });
     const fail = (e: unknown) => {
       if (slots[i] === slot) slots[i] = undefined;
-      const error = new Error(`determination worker stopped: ${e instanceof Error ? e.message : String(e)}`);
-      for (const p of slot.pending.values()) p.reject(error);
+      if (!slot.answered && !closing) {
+        broken = true;
+        for (const p of slot.pending.values()) inline(p);
+      } else {
+        const error = new Error(
+          `determination worker stopped: ${e instanceof Error ? e.message : String(e)}`,
+        );
+        for (const p of slot.pending.values()) p.reject(error);
+      }
       slot.pending.clear();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(`exit code ${code}`));
+    worker.unref(); // after the listeners (attaching a 'message' listener refs the worker again)
     slots[i] = slot;
     return slot;
   };
@@ -90,6 +126,10 @@ export function createDeterminePool(size = poolSize()): DeterminePool | null {
 
   return {
     determine(framework, evidenceText, tier) {
+      if (broken)
+        return new Promise<Determination>((resolve, reject) =>
+          inline({ framework, text: evidenceText, tier, resolve, reject }),
+        );
       const slot = pick();
       const id = nextId++;
       const known = slot.frameworks.has(framework.digest);
@@ -103,12 +143,19 @@ export function createDeterminePool(size = poolSize()): DeterminePool | null {
       };
       slot.frameworks.add(framework.digest);
       return new Promise<Determination>((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject });
+        // Referenced while it has work, so a process waiting for a determination is not ended under it.
+        if (slot.pending.size === 0) slot.worker.ref();
+        slot.pending.set(id, { framework, text: evidenceText, tier, resolve, reject });
         slot.worker.postMessage(request);
       });
     },
     async close() {
-      await Promise.all(slots.map((s) => s?.worker.terminate()));
+      closing = true;
+      try {
+        await Promise.all(slots.map((s) => s?.worker.terminate()));
+      } finally {
+        closing = false;
+      }
     },
   };
 }
