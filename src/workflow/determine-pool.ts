@@ -66,7 +66,6 @@ export function createDeterminePool(size = poolSize()): DeterminePool | null {
   if (size === 0 || !existsSync(fileURLToPath(WORKER_URL))) return null;
   const slots: (Slot | undefined)[] = new Array(size).fill(undefined);
   let nextId = 0;
-  let closing = false;
 
   // Set when a worker could not even start (e.g. the process's execArgv does not suit a worker): from then on
   // determinations run inline, the ones it was given included.
@@ -95,7 +94,7 @@ export function createDeterminePool(size = poolSize()): DeterminePool | null {
     });
     const fail = (e: unknown) => {
       if (slots[i] === slot) slots[i] = undefined;
-      if (!slot.answered && !closing) {
+      if (!slot.answered && slot.pending.size > 0) {
         broken = true;
         for (const p of slot.pending.values()) inline(p);
       } else {
@@ -150,12 +149,14 @@ export function createDeterminePool(size = poolSize()): DeterminePool | null {
       });
     },
     async close() {
-      closing = true;
-      try {
-        await Promise.all(slots.map((s) => s?.worker.terminate()));
-      } finally {
-        closing = false;
+      const stopping = slots.splice(0, size, ...new Array<Slot | undefined>(size).fill(undefined));
+      const error = new Error('determination worker stopped: the pool was closed');
+      for (const slot of stopping) {
+        if (!slot) continue;
+        for (const p of slot.pending.values()) p.reject(error);
+        slot.pending.clear();
       }
+      await Promise.all(stopping.map((slot) => slot?.worker.terminate()));
     },
   };
 }
