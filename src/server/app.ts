@@ -365,8 +365,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
           )
         : undefined;
     if (stamp !== undefined) {
-      const text = readCache.get(request.url, stamp);
-      if (text !== undefined) return send(request, reply.status(route.status).type(JSON_TYPE), text);
+      const body = readCache.get(request.url, stamp);
+      if (body !== undefined) return send(request, reply.status(route.status).type(JSON_TYPE), body);
     }
     const result = await route.handler({
       workflow,
@@ -379,9 +379,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     });
     if (result instanceof Answer) return send(request, reply.status(result.status), result.body);
     if (stamp !== undefined) {
-      const text = JSON.stringify(result ?? {});
-      readCache.set(request.url, stamp, text);
-      return send(request, reply.status(route.status).type(JSON_TYPE), text);
+      const body = readCache.set(request.url, stamp, JSON.stringify(result ?? {}));
+      return send(request, reply.status(route.status).type(JSON_TYPE), body);
     }
     return send(request, reply.status(route.status), result ?? {});
   }

@@ -5,21 +5,24 @@
  */
 export interface CachedAnswer {
   stamp: string;
-  text: string;
+  /** The answer's UTF-8 bytes: encoded once, not on every send. */
+  body: Buffer;
 }
 
 export interface ReadCache {
-  get(key: string, stamp: string): string | undefined;
-  set(key: string, stamp: string, text: string): void;
+  get(key: string, stamp: string): Buffer | undefined;
+  /** Keeps `text` (as UTF-8) and returns the bytes to send. */
+  set(key: string, stamp: string, text: string): Buffer;
 }
 
+/** Bounded by `maxEntries` and by `maxChars` bytes of answers and keys. */
 export function createReadCache(maxEntries = 4096, maxChars = 32 * 1024 * 1024): ReadCache {
   const entries = new Map<string, CachedAnswer>();
   let chars = 0;
   const drop = (key: string) => {
     const old = entries.get(key);
     if (old) {
-      chars -= old.text.length + key.length;
+      chars -= old.body.length + key.length;
       entries.delete(key);
     }
   };
@@ -29,14 +32,16 @@ export function createReadCache(maxEntries = 4096, maxChars = 32 * 1024 * 1024):
       if (hit === undefined || hit.stamp !== stamp) return undefined;
       entries.delete(key);
       entries.set(key, hit);
-      return hit.text;
+      return hit.body;
     },
     set(key, stamp, text) {
-      if (text.length + key.length > maxChars / 8) return; // one huge answer must not evict everything else
+      const body = Buffer.from(text, 'utf8');
+      if (body.length + key.length > maxChars / 8) return body; // one huge answer must not evict all else
       drop(key);
-      entries.set(key, { stamp, text });
-      chars += text.length + key.length;
+      entries.set(key, { stamp, body });
+      chars += body.length + key.length;
       while (entries.size > maxEntries || chars > maxChars) drop(entries.keys().next().value!);
+      return body;
     },
   };
 }
