@@ -29,7 +29,8 @@ bare.get('/copy/*', async (request, reply) => {
   let copy = copies.get(path);
   if (!copy) {
     const r = await fetch(`${server.url}${path}`);
-    copy = { type: r.headers.get('content-type'), body: await r.text() };
+    // As bytes, as Greenlight keeps its cached answers.
+    copy = { type: r.headers.get('content-type'), body: Buffer.from(await r.arrayBuffer()) };
     copies.set(path, copy);
   }
   return reply.type(copy.type).send(copy.body);
