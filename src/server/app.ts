@@ -201,6 +201,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
 
   const readCache = createReadCache();
+  // Serialized frozen answers (RouteDef.frozenAnswers): a frozen object's JSON cannot change.
+  const frozenBytes = new WeakMap<object, Buffer>();
 
   let openapi: unknown;
   const document = () => {
@@ -378,6 +380,14 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       access: options.access,
     });
     if (result instanceof Answer) return send(request, reply.status(result.status), result.body);
+    if (route.frozenAnswers && typeof result === 'object' && result !== null && Object.isFrozen(result)) {
+      let body = frozenBytes.get(result);
+      if (body === undefined) {
+        body = Buffer.from(JSON.stringify(result), 'utf8');
+        frozenBytes.set(result, body);
+      }
+      return send(request, reply.status(route.status).type(JSON_TYPE), body);
+    }
     if (stamp !== undefined) {
       const body = readCache.set(request.url, stamp, JSON.stringify(result ?? {}));
       return send(request, reply.status(route.status).type(JSON_TYPE), body);

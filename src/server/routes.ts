@@ -81,6 +81,8 @@ export interface RouteDef {
    * (any recorded event, the second) or `submission` (the submission's latest event, the second).
    */
   cache?: 'registry' | 'submission';
+  /** Answers that are frozen objects (the access checker's) are serialized once per object. */
+  frozenAnswers?: boolean;
   handler(ctx: RouteContext): Promise<unknown>;
 }
 
@@ -522,6 +524,7 @@ export const ROUTES: RouteDef[] = [
   {
     method: 'GET',
     path: '/v1/access/check',
+    frozenAnswers: true,
     summary: 'May this organisation use this model (version)?',
     tag: 'access',
     who: 'anyone',
