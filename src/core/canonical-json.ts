@@ -108,19 +108,7 @@ const SETTLED_NODES = 4096;
  */
 function settled(v: object, budget: number): number {
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      if (--budget < 0) return -1;
-      const x: unknown = v[i];
-      const t = typeof x;
-      if (t === 'string' || t === 'boolean' || x === null) continue;
-      if (t === 'number') {
-        if (!Number.isFinite(x)) return -1;
-        continue;
-      }
-      if (t !== 'object') return -1;
-      budget = settled(x as object, budget);
-      if (budget < 0) return -1;
-    }
+    for (let i = 0; i < v.length && budget >= 0; i++) budget = settledMember(v[i], budget - 1);
     return budget;
   }
   const proto = Object.getPrototypeOf(v);
@@ -130,19 +118,19 @@ function settled(v: object, budget: number): number {
     if (!Object.hasOwn(v, k)) return -1;
     if (previous !== undefined && !(previous < k)) return -1;
     previous = k;
-    if (--budget < 0) return -1;
-    const x: unknown = (v as Record<string, unknown>)[k];
-    const t = typeof x;
-    if (t === 'string' || t === 'boolean' || x === null) continue;
-    if (t === 'number') {
-      if (!Number.isFinite(x)) return -1;
-      continue;
-    }
-    if (t !== 'object') return -1;
-    budget = settled(x as object, budget);
+    budget = settledMember((v as Record<string, unknown>)[k], budget - 1);
     if (budget < 0) return -1;
   }
   return budget;
+}
+
+/** `settled` for one array element or property value, its own node already counted. */
+function settledMember(x: unknown, budget: number): number {
+  if (budget < 0) return -1;
+  const t = typeof x;
+  if (t === 'string' || t === 'boolean' || x === null) return budget;
+  if (t === 'number') return Number.isFinite(x) ? budget : -1;
+  return t === 'object' ? settled(x as object, budget) : -1;
 }
 
 /** The canonical JSON of `value` as one string (for small documents). */

@@ -1,6 +1,7 @@
 // The pool runs the compiled worker, so these tests drive the built module (dist/), as a server process would.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { determineDocuments } from '../core/determination/index.js';
 import type { GreenlightError } from '../core/errors.js';
 import { parseFramework } from '../core/framework/index.js';
 import { nodeSha256 } from '../node/sha256.js';
-import type { DeterminePool } from './determine-pool.js';
+import { type DeterminePool, poolSize } from './determine-pool.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FRAMEWORK = parseFramework(
@@ -41,6 +42,13 @@ afterAll(async () => {
 });
 
 describe('determination worker pool', () => {
+  it('has GREENLIGHT_DETERMINE_WORKERS workers (0: none), else one per core but one, 1 to 4', () => {
+    expect(poolSize({ GREENLIGHT_DETERMINE_WORKERS: '3' })).toBe(3);
+    expect(poolSize({ GREENLIGHT_DETERMINE_WORKERS: '0' })).toBe(0);
+    const byDefault = poolSize({ GREENLIGHT_DETERMINE_WORKERS: 'many' });
+    expect(byDefault).toBe(Math.max(1, Math.min(4, availableParallelism() - 1)));
+  });
+
   it('gives the core’s determination byte for byte, many at once on two workers', async () => {
     const asked = Array.from({ length: 12 }, (_, i) => EVIDENCE[i % EVIDENCE.length]!);
     const got = await Promise.all(asked.map((text) => pool.determine(FRAMEWORK, text, undefined)));
@@ -77,7 +85,7 @@ describe('determination worker pool', () => {
     });
   });
 
-  it('keeps a process alive while a determination is pending, and not after', () => {
+  it('keeps a process alive while a determination is pending, and not after; no worker: inline', () => {
     const script = `
       import { readFileSync } from 'node:fs';
       import { createDeterminePool } from ${JSON.stringify(join(ROOT, 'dist/workflow/determine-pool.js'))};
@@ -85,13 +93,20 @@ describe('determination worker pool', () => {
       const fw = parseFramework(readFileSync(${JSON.stringify(join(ROOT, 'examples/frameworks/example-frontier-2026.1.yaml'))}, 'utf8'));
       const text = readFileSync(${JSON.stringify(join(ROOT, 'examples/evidence/01-approve.json'))}, 'utf8');
       createDeterminePool(1).determine(fw, text, undefined).then((d) => console.log(d.outcome));`;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect(run.error).toBeUndefined(); // no timeout: the idle pool let the process end
-    expect(run.stdout.trim()).toBe('approve'); // and it was not ended before the answer
-    expect(run.status).toBe(0);
+    const run = (...flags: string[]) =>
+      spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+    const pooled = run();
+    expect(pooled.error).toBeUndefined(); // no timeout: the idle pool let the process end
+    expect(pooled.stdout.trim()).toBe('approve'); // and it was not ended before the answer
+    expect(pooled.status).toBe(0);
+    // A process flag no worker accepts (new Worker throws ERR_WORKER_INVALID_EXEC_ARGV): determined inline.
+    const inline = run('--title=greenlight-pool-test');
+    expect(inline.stderr).toBe('');
+    expect(inline.stdout.trim()).toBe('approve');
+    expect(inline.status).toBe(0);
   });
 
   it('fails only the determinations of a worker that stops, and starts a new one', async () => {

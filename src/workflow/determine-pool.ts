@@ -55,6 +55,11 @@ interface Slot {
 
 const WORKER_URL = new URL('./determine-worker.js', import.meta.url);
 
+/** What a worker computes (and the pool, when no worker can start): the core's determination of JSON text. */
+export function determineText(framework: Framework, text: string, tier: string | undefined): Determination {
+  return determineDocuments(framework, [{ value: JSON.parse(text) }], tier, nodeSha256);
+}
+
 /** The number of workers: GREENLIGHT_DETERMINE_WORKERS, else one per core but one, 1 to 4. */
 export function poolSize(env: NodeJS.ProcessEnv = process.env): number {
   const v = Number(env.GREENLIGHT_DETERMINE_WORKERS);
@@ -72,16 +77,22 @@ export function createDeterminePool(size = poolSize()): DeterminePool | null {
   let broken = false;
   const inline = (job: InlineJob) => {
     try {
-      job.resolve(determineDocuments(job.framework, [{ value: JSON.parse(job.text) }], job.tier, nodeSha256));
+      job.resolve(determineText(job.framework, job.text, job.tier));
     } catch (e) {
       job.reject(e);
     }
   };
 
-  const start = (i: number): Slot => {
+  const start = (i: number): Slot | undefined => {
     // The process's own flags, less those that only make sense for its main script.
     const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    const worker = new Worker(WORKER_URL, { execArgv });
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_URL, { execArgv });
+    } catch {
+      broken = true; // e.g. ERR_WORKER_INVALID_EXEC_ARGV: a process flag a worker refuses (--title=…)
+      return undefined;
+    }
     const slot: Slot = { worker, pending: new Map(), frameworks: new Set(), answered: false };
     worker.on('message', (a: PoolAnswer) => {
       slot.answered = true;
@@ -112,8 +123,8 @@ export function createDeterminePool(size = poolSize()): DeterminePool | null {
     return slot;
   };
 
-  // The least busy worker; a dead or unstarted one is (re)started.
-  const pick = (): Slot => {
+  // The least busy worker; a dead or unstarted one is (re)started. Undefined: no worker can start.
+  const pick = (): Slot | undefined => {
     let best = 0;
     for (let i = 0; i < size; i++) {
       const s = slots[i];
@@ -125,11 +136,11 @@ export function createDeterminePool(size = poolSize()): DeterminePool | null {
 
   return {
     determine(framework, evidenceText, tier) {
-      if (broken)
+      const slot = broken ? undefined : pick();
+      if (slot === undefined)
         return new Promise<Determination>((resolve, reject) =>
           inline({ framework, text: evidenceText, tier, resolve, reject }),
         );
-      const slot = pick();
       const id = nextId++;
       const known = slot.frameworks.has(framework.digest);
       const request: PoolRequest = {

@@ -1,12 +1,10 @@
 // Computes determinations off the server's event loop (./determine-pool.ts): evidence arrives as JSON text,
 // frameworks as their documents, once per worker.
 import { parentPort } from 'node:worker_threads';
-import { determineDocuments } from '../core/determination/index.js';
 import { isGreenlightError } from '../core/errors.js';
 import { validateFrameworkValue } from '../core/framework/index.js';
 import type { Framework } from '../core/framework/types.js';
-import { nodeSha256 } from '../node/sha256.js';
-import type { PoolAnswer, PoolRequest } from './determine-pool.js';
+import { determineText, type PoolAnswer, type PoolRequest } from './determine-pool.js';
 
 const frameworks = new Map<string, Framework>();
 
@@ -19,7 +17,7 @@ parentPort!.on('message', (m: PoolRequest) => {
       fw = validateFrameworkValue(m.framework.document);
       frameworks.set(m.framework.digest, fw);
     }
-    const determination = determineDocuments(fw, [{ value: JSON.parse(m.evidence) }], m.tier, nodeSha256);
+    const determination = determineText(fw, m.evidence, m.tier);
     answer = { id: m.id, ok: true, determination };
   } catch (e) {
     answer = isGreenlightError(e)
