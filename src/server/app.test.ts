@@ -466,6 +466,47 @@ describe('HTTP API without a database', () => {
     await app.close();
   });
 
+  it('close() waits for a request in flight, then closes its keep-alive connection at once', async () => {
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((r) => {
+      started = r;
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const app = buildServer({
+      workflow: stubWorkflow({
+        listModels: async () => {
+          started();
+          await gate;
+          return { items: [], next_cursor: null } as never;
+        },
+      }),
+      logger: false,
+    });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const inFlight = fetch(`${address}/v1/models`);
+    await handlerStarted;
+    let closed = false;
+    const closing = app.close().then(() => {
+      closed = true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(false);
+    release();
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('connection')).toBe('keep-alive');
+    // Without the idle sweep, close() would wait for the connection's keep-alive timeout (72 s).
+    const timedOut = Symbol('timed out');
+    const outcome = await Promise.race([
+      closing.then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r(timedOut), 5_000)),
+    ]);
+    expect(outcome).toBe('closed');
+  });
+
   it('429 when rate-limited: preassess and anonymous incident reports (not token holders)', async () => {
     const app = buildServer({
       workflow: stubWorkflow({

@@ -121,6 +121,21 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
 
+  // Graceful close: Fastify closes the connections idle when close() begins, but a keep-alive connection whose
+  // request was still in flight goes idle afterwards and would hold close() open for keepAliveTimeout (72 s).
+  // Until the server has closed, such connections are closed as soon as they go idle.
+  app.addHook('preClose', (done) => {
+    const server = app.server;
+    if (!server.listening) {
+      done();
+      return;
+    }
+    const sweep = setInterval(() => server.closeIdleConnections(), 20);
+    sweep.unref();
+    server.once('close', () => clearInterval(sweep));
+    done();
+  });
+
   app.decorateRequest('actor', null as never);
   app.decorateRequest('rawText', undefined);
   app.decorateRequest('bodyFormat', undefined);

@@ -14,9 +14,10 @@ export type Queryable = Store['db'] | Tx;
 export interface Ctx {
   store: Store;
   now(): Date;
-  /** Runs `fn` in a transaction, acknowledged once committed: on SQLite concurrent calls share one commit
-   * (src/store/group-commit.ts). On PostgreSQL each transaction first takes the log's sequence row lock so that
-   * writers serialize in one order (no deadlocks; conditional updates see each other's commits). */
+  /** Runs `fn` in a transaction, acknowledged once committed: concurrent calls share one commit
+   * (src/store/group-commit.ts). On PostgreSQL each batch first takes the log's sequence row lock so that
+   * writers, of this server and of others on the same database, serialize in one order (no deadlocks;
+   * conditional updates see each other's commits). */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   framework(q: Queryable, id: string, version: string): Promise<Framework>;
   /** Worker threads for large determinations (./determine-pool.ts); null: determine inline. */
@@ -29,17 +30,14 @@ export function createContext(
   pool: () => DeterminePool | null = sharedDeterminePool,
 ): Ctx {
   const cache = new Map<string, Framework>();
-  // Group commit on SQLite (one writer connection, one fsync per batch). On PostgreSQL each write is its own
-  // transaction taking the sequence row lock first: batching there hung a shutdown under test once in three
-  // runs (not yet understood), so it stays off until it is.
-  const write: Ctx['write'] =
-    store.dialect === 'postgres'
-      ? (fn) =>
-          store.db.transaction().execute(async (tx) => {
+  const write: Ctx['write'] = groupCommit(store.db, {
+    begin:
+      store.dialect === 'postgres'
+        ? async (tx) => {
             await tx.selectFrom('log_state').select('id').where('id', '=', 1).forUpdate().execute();
-            return fn(tx);
-          })
-      : groupCommit(store.db);
+          }
+        : undefined,
+  });
   return {
     store,
     now,
