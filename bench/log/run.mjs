@@ -1,7 +1,9 @@
 // bench/log: the transparency log's throughput and proof costs, against the built code (dist/; run `npm run build`
 // first). Prints a Markdown table with ratios to targets and baselines measured in the same run.
 //
-//   node bench/log/run.mjs [--entries 1000000] [--seconds 6] [--no-api] [--pg postgres://…]
+//   node bench/log/run.mjs [--entries 1000000] [--seconds 6] [--no-api] [--pg postgres://…] [--profile DIR]
+//
+// --profile DIR: each server process writes a V8 CPU profile into DIR when it exits (open it in Chrome DevTools).
 //
 // (a) Integration throughput: a temp SQLite store is pre-filled with --entries realistic ~300-byte canonical JSON
 //     entries (incident reports), inserted directly into log_entries and log_state (no events: the integrator
@@ -45,6 +47,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '6' },
     'no-api': { type: 'boolean', default: false },
     pg: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const N = Number(args.entries);
@@ -251,10 +254,17 @@ await store.close();
 
 // ---- server processes ----
 function startServerProcess(db, schema) {
-  const child = spawn(process.execPath, [join(ROOT, 'bench/lib/api-server.mjs')], {
-    env: { ...process.env, BENCH_DB: db, BENCH_SCHEMA: schema ?? '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []),
+      join(ROOT, 'bench/lib/api-server.mjs'),
+    ],
+    {
+      env: { ...process.env, BENCH_DB: db, BENCH_SCHEMA: schema ?? '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {

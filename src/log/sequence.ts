@@ -19,29 +19,34 @@ export interface LogEntry {
  * (its row lock serializes writers across servers, so indexes have no gaps and no duplicates) and stores the
  * canonical entry bytes. Integration (hashes, tiles, checkpoints) runs behind, outside the transaction.
  *
- * `row`, when given, is one more row inserted with the index in `row.indexColumn` (the event the entry logs).
- * On PostgreSQL the three writes are one statement (a data-modifying CTE): one round trip instead of three
- * inside transactions that hold the sequence lock, which is what bounds durable writes per second.
+ * `rows` are more rows inserted with the index in their `indexColumn` (the event the entry logs, and the record
+ * the event created). On PostgreSQL all the writes are one statement (a data-modifying CTE): one round trip
+ * instead of two or more inside transactions that hold the sequence lock, which is what bounds durable writes
+ * per second.
  */
 export async function sequenceEntry(
   tx: Tx,
   entry: LogEntry,
-  row?: SequencedRow,
+  rows: readonly SequencedRow[] = [],
 ): Promise<{ index: number; bytes: string }> {
   const bytes = canonicalJson(entry);
   if (new TextEncoder().encode(bytes).length > MAX_ENTRY_BYTES) {
     throw new Error(`log entry of type ${entry.type} exceeds ${MAX_ENTRY_BYTES} bytes`);
   }
-  if (row && tx.getExecutor().adapter instanceof PostgresAdapter) {
-    const columns = Object.keys(row.values);
+  if (rows.length > 0 && tx.getExecutor().adapter instanceof PostgresAdapter) {
+    const inserts = rows.map((row, i) => {
+      const columns = Object.keys(row.values);
+      return sql`${sql.raw(`row${i}`)} as (
+        insert into ${sql.table(row.table)} (${sql.ref(row.indexColumn)}, ${sql.join(columns.map((c) => sql.ref(c)))})
+        select idx, ${sql.join(columns.map((c) => sql`${row.values[c]}`))} from seq
+      )`;
+    });
     const r = await sql<{ idx: unknown }>`with seq as (
         update log_state set next_index = next_index + 1 where id = 1 returning next_index - 1 as idx
       ), entry as (
         insert into log_entries (idx, entry) select idx, ${bytes} from seq
-      )
-      insert into ${sql.table(row.table)} (${sql.ref(row.indexColumn)}, ${sql.join(columns.map((c) => sql.ref(c)))})
-      select idx, ${sql.join(columns.map((c) => sql`${row.values[c]}`))} from seq
-      returning ${sql.ref(row.indexColumn)} as idx`.execute(tx);
+      ), ${sql.join(inserts)}
+      select idx from seq`.execute(tx);
     return { index: Number(r.rows[0]!.idx), bytes };
   }
   const seq = await tx
@@ -52,7 +57,7 @@ export async function sequenceEntry(
     .executeTakeFirstOrThrow();
   const index = Number(seq.next_index) - 1;
   await tx.insertInto('log_entries').values({ idx: index, entry: bytes }).execute();
-  if (row) {
+  for (const row of rows) {
     await sql`insert into ${sql.table(row.table)} (${sql.ref(row.indexColumn)}, ${sql.join(
       Object.keys(row.values).map((c) => sql.ref(c)),
     )}) values (${index}, ${sql.join(Object.values(row.values).map((v) => sql`${v}`))})`.execute(tx);

@@ -2,6 +2,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
+import { preparedStatementsEnabled, preparingPool } from './pg-prepared.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -33,6 +34,9 @@ export interface OpenOptions {
   schema?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PostgreSQL: run repeated statements as prepared statements (./pg-prepared.ts; default: on unless
+   * GREENLIGHT_PG_PREPARED_STATEMENTS=off). */
+  preparedStatements?: boolean;
   migrate?: boolean;
 }
 
@@ -131,7 +135,10 @@ function openPostgres(url: string, options: OpenOptions): Store {
   });
   // An idle client's error (server restart) must not crash the process; the pool replaces the client.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const prepare = options.preparedStatements ?? preparedStatementsEnabled();
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: prepare ? preparingPool(pool) : pool }),
+  });
   const u = new URL(url);
   return {
     db,

@@ -1,5 +1,9 @@
-/** Records one event: its row in `events` and its canonical log entry, with the same index, in the caller's transaction. */
-import { sequenceEntry } from '../log/sequence.js';
+/**
+ * Records one event: its row in `events` and its canonical log entry, with the same index, in the caller's
+ * transaction. `also`: rows the event created that store the same index (written in the same statement on
+ * PostgreSQL).
+ */
+import { type SequencedRow, sequenceEntry } from '../log/sequence.js';
 import type { Tx } from '../store/db.js';
 import type { EventType } from './types.js';
 
@@ -18,27 +22,30 @@ export interface EventInput {
   incident_id?: string | null;
 }
 
-export async function recordEvent(tx: Tx, e: EventInput): Promise<number> {
+export async function recordEvent(tx: Tx, e: EventInput, ...also: SequencedRow[]): Promise<number> {
   const data = dropUndefined({ ...(e.data ?? {}), ...(e.reason ? { reason: e.reason } : {}) });
   const { index } = await sequenceEntry(
     tx,
     { v: 1, type: e.type, at: e.at, actor: e.actor, subject: e.subject, data },
-    {
-      table: 'events',
-      indexColumn: 'log_index',
-      values: {
-        type: e.type,
-        at: e.at,
-        actor: e.actor,
-        reason: e.reason ?? null,
-        submission_id: e.submission_id ?? null,
-        appeal_id: e.appeal_id ?? null,
-        model_id: e.model_id ?? null,
-        incident_id: e.incident_id ?? null,
-        subject: JSON.stringify(e.subject),
-        data: JSON.stringify(data),
+    [
+      {
+        table: 'events',
+        indexColumn: 'log_index',
+        values: {
+          type: e.type,
+          at: e.at,
+          actor: e.actor,
+          reason: e.reason ?? null,
+          submission_id: e.submission_id ?? null,
+          appeal_id: e.appeal_id ?? null,
+          model_id: e.model_id ?? null,
+          incident_id: e.incident_id ?? null,
+          subject: JSON.stringify(e.subject),
+          data: JSON.stringify(data),
+        },
       },
-    },
+      ...also,
+    ],
   );
   return index;
 }

@@ -18,36 +18,61 @@ import { actorString, authorize, personId } from './policy.js';
 import { openRereviewIn } from './submissions.js';
 import { type Actor, type IncidentView, ServiceError } from './types.js';
 
-/** The framework governing a model: that of its current version's conclusion, else of its latest review. */
+/**
+ * A model's row with the framework governing it: that of its current version's conclusion, else that of its
+ * latest review (both null when it has neither). One query: it runs under the writers' lock.
+ */
+interface GoverningRow {
+  id: string;
+  org_id: string;
+  current_version: string | null;
+  framework_id: string | null;
+  framework_version: string | null;
+}
+
+async function governingRow(q: Queryable, modelId: string): Promise<GoverningRow | undefined> {
+  const row = await q
+    .selectFrom('models as m')
+    .leftJoin('model_versions as mv', (j) =>
+      j.onRef('mv.model_id', '=', 'm.id').onRef('mv.version', '=', 'm.current_version'),
+    )
+    .select(['m.id', 'm.org_id', 'm.current_version', 'mv.framework_id', 'mv.framework_version'])
+    .select((eb) => {
+      const latest = (column: 'framework_id' | 'framework_version') =>
+        eb
+          .selectFrom('submissions as s')
+          .select(`s.${column}`)
+          .whereRef('s.model_id', '=', 'm.id')
+          .orderBy('s.received_at', 'desc')
+          .orderBy('s.id', 'desc')
+          .limit(1);
+      return [latest('framework_id').as('latest_id'), latest('framework_version').as('latest_version')];
+    })
+    .where('m.id', '=', modelId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const concluded = row.framework_id !== null && row.framework_version !== null;
+  return {
+    id: row.id,
+    org_id: row.org_id,
+    current_version: row.current_version,
+    framework_id: concluded ? row.framework_id : (row.latest_id ?? null),
+    framework_version: concluded ? row.framework_version : (row.latest_version ?? null),
+  };
+}
+
+/** The framework governing a model (see governingRow). */
 export async function modelFramework(
   ctx: Ctx,
   q: Queryable,
   modelId: string,
-  /** The model's row when the caller has just read it (one query fewer under the writers' lock). */
-  known?: { current_version: string | null },
+  /** The model's governing row when the caller has just read it. */
+  known?: GoverningRow,
 ): Promise<Framework | null> {
-  const model =
-    known ??
-    (await q.selectFrom('models').select('current_version').where('id', '=', modelId).executeTakeFirst());
-  if (!model) return null;
-  if (model.current_version !== null) {
-    const mv = await q
-      .selectFrom('model_versions')
-      .select(['framework_id', 'framework_version'])
-      .where('model_id', '=', modelId)
-      .where('version', '=', model.current_version)
-      .executeTakeFirst();
-    if (mv?.framework_id && mv.framework_version)
-      return ctx.framework(q, mv.framework_id, mv.framework_version);
-  }
-  const s = await q
-    .selectFrom('submissions')
-    .select(['framework_id', 'framework_version'])
-    .where('model_id', '=', modelId)
-    .orderBy('received_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return s ? ctx.framework(q, s.framework_id, s.framework_version) : null;
+  const model = known ?? (await governingRow(q, modelId));
+  return model?.framework_id && model.framework_version
+    ? ctx.framework(q, model.framework_id, model.framework_version)
+    : null;
 }
 
 export function incidentView(r: IncidentsTable, logIndex?: number): IncidentView {
@@ -96,11 +121,7 @@ export async function reportIncident(ctx: Ctx, actor: Actor, input: IncidentInpu
   const now = ctx.now();
   const at = now.toISOString();
   return ctx.write(async (tx) => {
-    const model = await tx
-      .selectFrom('models')
-      .select(['id', 'org_id', 'current_version'])
-      .where('id', '=', input.model)
-      .executeTakeFirst();
+    const model = await governingRow(tx, input.model);
     if (!model) throw new ServiceError('not_found', 'model not found');
     const fw = await modelFramework(ctx, tx, model.id, model);
     const cls = fw?.incidents.find((c) => c.id === input.class);
@@ -122,26 +143,7 @@ export async function reportIncident(ctx: Ctx, actor: Actor, input: IncidentInpu
     const late = own && now.getTime() > addDuration(discovered, cls.report_within, fw.review).getTime();
     const id = newId('inc');
     const digest = `sha256:${sha256Hex(input.description)}`;
-    const log_index = await recordEvent(tx, {
-      type: 'incident.reported',
-      at,
-      actor: actorString(actor),
-      subject: {
-        incident: id,
-        model: model.id,
-        ...(model.current_version ? { version: model.current_version } : {}),
-      },
-      data: {
-        class: cls.id,
-        description_digest: digest,
-        discovered_at: discovered.toISOString(),
-        late,
-        evidence_digest: input.evidence ? `sha256:${sha256Hex(JSON.stringify(input.evidence))}` : undefined,
-      },
-      incident_id: id,
-      model_id: model.id,
-    });
-    const row: IncidentsTable = {
+    const values: Omit<IncidentsTable, 'log_index'> = {
       id,
       model_id: model.id,
       version: model.current_version,
@@ -159,10 +161,31 @@ export async function reportIncident(ctx: Ctx, actor: Actor, input: IncidentInpu
       rereview_id: null,
       resolution: null,
       updated_at: at,
-      log_index,
     };
-    await tx.insertInto('incidents').values(row).execute();
-    return incidentView(row);
+    const log_index = await recordEvent(
+      tx,
+      {
+        type: 'incident.reported',
+        at,
+        actor: actorString(actor),
+        subject: {
+          incident: id,
+          model: model.id,
+          ...(model.current_version ? { version: model.current_version } : {}),
+        },
+        data: {
+          class: cls.id,
+          description_digest: digest,
+          discovered_at: discovered.toISOString(),
+          late,
+          evidence_digest: input.evidence ? `sha256:${sha256Hex(JSON.stringify(input.evidence))}` : undefined,
+        },
+        incident_id: id,
+        model_id: model.id,
+      },
+      { table: 'incidents', indexColumn: 'log_index', values },
+    );
+    return incidentView({ ...values, log_index });
   });
 }
 
