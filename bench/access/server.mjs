@@ -27,7 +27,7 @@ bare.get('/bare', async () => answer);
 // The same answer with the headers every Greenlight API answer carries (security headers, request id): the
 // baseline that leaves only the server's own work in the ratio.
 const headers = securityHeaders(API_HELMET_OPTIONS);
-bare.get('/bare-headers', async (request, reply) => {
+bare.get('/bare-headers', async (_request, reply) => {
   reply.headers(headers);
   reply.header('x-request-id', randomUUID());
   return answer;

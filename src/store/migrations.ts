@@ -227,6 +227,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0002_workflow_state': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations address the schema as it was then, not today's type
     async up(db: Kysely<any>) {
       // One column per statement: SQLite's ALTER TABLE adds one column at a time.
       await db.schema.alterTable('models').addColumn('current_version', 'text').execute();
@@ -249,6 +250,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0003_log_integration': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations address the schema as it was then, not today's type
     async up(db: Kysely<any>) {
       // Binary data (tiles, bundles, hashes) is stored as base64 text: one portable type on SQLite and PostgreSQL.
       await db.schema
