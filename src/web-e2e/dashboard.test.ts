@@ -36,6 +36,7 @@ const SHOTS = join(REPO, 'test-output/screenshots');
 const FIXTURES = join(REPO, '../shared/fixtures/inspect');
 const NAMED_FIXTURE = join(FIXTURES, '2024-08-29T15-11-18+00-00_popularity_5EAmX6wjMFqea6WY7XHzZp.json');
 const IMPORTABLE_FIXTURE = join(FIXTURES, '2025-05-12T20-28-13-04-00_popularity.json');
+const ZSTD_EVAL_FIXTURE = join(FIXTURES, 'chunked-zstd/log_streaming.eval');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
@@ -509,6 +510,56 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.getByRole('button', { name: 'Submit for review' }).click();
       await page.getByTestId('server-digest').waitFor();
       expect(await page.getByTestId('server-digest').textContent()).toBe(expected.digest);
+      await page.close();
+    });
+
+    it('developer console: a zstd .eval archive is read in a Web Worker; one that overruns the time limit is a clear error', async () => {
+      const list = await getJson<{ items: { id: string; version: string; superseded_by: string | null }[] }>(
+        '/v1/frameworks',
+      );
+      const fwSummary = list.items.filter((f) => f.superseded_by === null)[0]!;
+      const detail = await getJson<{ source: string }>(`/v1/frameworks/${fwSummary.id}/${fwSummary.version}`);
+      const framework = parseFramework(detail.source);
+      const metric = [
+        ...new Set(
+          framework.domains.flatMap((d) => d.thresholds.flatMap((t) => t.indicators.map((i) => i.metric))),
+        ),
+      ].sort()[0]!;
+      const bytes = new Uint8Array(readFileSync(ZSTD_EVAL_FIXTURE));
+      const imported = importLog('inspect-eval', bytes, {
+        metric,
+        allowIncomplete: true,
+        fileName: basename(ZSTD_EVAL_FIXTURE),
+        sha256: sha256Hex(bytes),
+      });
+      const evidence = JSON.parse(
+        JSON.stringify(mergeImported([imported], { id: 'example-lab/streaming', version: '1' })),
+      );
+      const expected = determineDocuments(framework, [{ value: evidence }]);
+
+      const page = await open('#/develop');
+      await page.waitForSelector('select');
+      await page.getByTestId('evidence-input').setInputFiles(ZSTD_EVAL_FIXTURE);
+      await page.getByLabel('Model (org/name)').fill('example-lab/streaming');
+      await page.getByLabel('Model version').fill('1');
+      await page.getByLabel('Framework metric').selectOption(metric);
+      await page.getByLabel('accept incomplete logs').check();
+      await page.getByTestId('determination-digest').waitFor();
+      expect(await page.getByTestId('determination-digest').textContent()).toBe(expected.digest);
+      await page.getByRole('button', { name: 'Clear files' }).click();
+
+      // A decode that does not finish in time (hostile zstd can loop forever) is stopped: a 1 ms limit stands in.
+      await page.evaluate(() => localStorage.setItem('greenlight.importTimeoutMs', '1'));
+      try {
+        await page.getByTestId('evidence-input').setInputFiles(ZSTD_EVAL_FIXTURE);
+        await page.getByTestId('core-error').waitFor();
+        expect(await page.getByTestId('core-error').textContent()).toBe(
+          'log_streaming.eval: decoding did not finish within 1 ms; the archive is malformed or hostile',
+        );
+        expect(await page.getByTestId('determination-digest').count()).toBe(0);
+      } finally {
+        await page.evaluate(() => localStorage.removeItem('greenlight.importTimeoutMs'));
+      }
       await page.close();
     });
 

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { type ErrorCode, GreenlightError, type Problem } from '../../core/errors.js';
+import { GreenlightError } from '../../core/errors.js';
+import { type ImportAnswer, importTimedOut, resultOf } from '../../core/import/answer.js';
 import type { ImportOptions, ImportResult } from '../../core/import/types.js';
 
 /** How long one .eval import may run (GREENLIGHT_IMPORT_TIMEOUT_MS overrides; default 5 minutes). */
@@ -7,10 +8,6 @@ export function importTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   const v = Number(env.GREENLIGHT_IMPORT_TIMEOUT_MS);
   return Number.isFinite(v) && v > 0 ? v : 300_000;
 }
-
-type WorkerAnswer =
-  | { ok: true; result: ImportResult }
-  | { ok: false; code: ErrorCode; message: string; problems: Problem[] };
 
 /**
  * Imports an Inspect .eval archive in a worker thread and stops it after `timeoutMs`. The zstd decoder the core
@@ -35,24 +32,15 @@ export function importEvalBounded(
       void worker.terminate();
       fn();
     };
-    const timer = setTimeout(
-      () =>
-        finish(() =>
-          reject(
-            new GreenlightError(
-              'invalid_input',
-              `${opts.fileName}: decoding did not finish within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}; the archive is malformed or hostile`,
-            ),
-          ),
-        ),
-      timeoutMs,
-    );
-    worker.once('message', (answer: WorkerAnswer) =>
-      finish(() =>
-        answer.ok
-          ? resolve(answer.result)
-          : reject(new GreenlightError(answer.code, answer.message, answer.problems)),
-      ),
+    const timer = setTimeout(() => finish(() => reject(importTimedOut(opts.fileName, timeoutMs))), timeoutMs);
+    worker.once('message', (answer: ImportAnswer) =>
+      finish(() => {
+        try {
+          resolve(resultOf(answer));
+        } catch (e) {
+          reject(e);
+        }
+      }),
     );
     worker.once('error', (e) =>
       finish(() =>

@@ -3,17 +3,19 @@
  * metric, see the determination computed in the browser by the core (the same code as `greenlight determine`),
  * and submit it.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { determineDocuments } from '../../../src/core/determination/index.js';
 import type { Determination } from '../../../src/core/determination/types.js';
 import { sha256Hex } from '../../../src/core/digest.js';
 import { isGreenlightError } from '../../../src/core/errors.js';
 import { parseFramework } from '../../../src/core/framework/index.js';
 import type { Framework } from '../../../src/core/framework/types.js';
-import { detectFormat, importLog, type LogFormat, mergeImported } from '../../../src/core/import/index.js';
+import { detectFormat, type LogFormat, mergeImported } from '../../../src/core/import/index.js';
+import type { ImportResult } from '../../../src/core/import/types.js';
 import { api, errorText } from '../api.js';
 import { DeterminationView } from '../components/DeterminationView.js';
 import { Login, useMe } from '../components/Login.js';
+import { importInWorker } from '../import-in-worker.js';
 import { modelHref, useLoad } from '../util.js';
 import { TrackSection } from './Tracking.js';
 
@@ -75,34 +77,69 @@ export function DeveloperPage() {
   const metrics = framework ? metricsOf(framework) : [];
   const chosenMetric = metric || metrics[0] || '';
 
+  // Logs are imported in a Web Worker (stopped after a time limit); the determination follows from the results.
+  const importKey = JSON.stringify([
+    files.map((f) => [f.name, f.sha256, f.format]),
+    chosenMetric,
+    task.trim(),
+    allowIncomplete,
+  ]);
+  const [imports, setImports] = useState<{ key: string; results?: ImportResult[]; error?: string } | null>(
+    null,
+  );
+  useEffect(() => {
+    const logs = files.filter((f) => f.format !== null && f.format !== 'native');
+    if (logs.length === 0) return;
+    const abort = new AbortController();
+    void (async () => {
+      try {
+        const results: ImportResult[] = [];
+        for (const f of logs) {
+          results.push(
+            await importInWorker(
+              f.format as LogFormat,
+              f.bytes,
+              {
+                metric: chosenMetric,
+                ...(task.trim() ? { task: task.trim() } : {}),
+                ...(allowIncomplete ? { allowIncomplete: true } : {}),
+                fileName: f.name,
+                sha256: f.sha256,
+              },
+              abort.signal,
+            ),
+          );
+        }
+        if (!abort.signal.aborted) setImports({ key: importKey, results });
+      } catch (e) {
+        if (!abort.signal.aborted) setImports({ key: importKey, error: coreError(e) });
+      }
+    })();
+    return () => abort.abort();
+  }, [files, chosenMetric, task, allowIncomplete, importKey]);
+
   const result = useMemo(():
     | { evidence: unknown[]; d: Determination; warnings: string[] }
     | { error: string }
+    | { pending: true }
     | null => {
     if (!framework || files.length === 0) return null;
     try {
       const natives: unknown[] = [];
-      const imported = [];
-      const warnings: string[] = [];
       for (const f of files) {
         if (f.format === null)
           throw new Error(
             `${f.name}: cannot tell the format (not native evidence, an Inspect log or lm-eval results)`,
           );
-        if (f.format === 'native') {
-          natives.push(JSON.parse(new TextDecoder().decode(f.bytes)));
-          continue;
-        }
-        const r = importLog(f.format, f.bytes, {
-          metric: chosenMetric,
-          ...(task.trim() ? { task: task.trim() } : {}),
-          ...(allowIncomplete ? { allowIncomplete: true } : {}),
-          fileName: f.name,
-          sha256: f.sha256,
-        });
-        warnings.push(...r.warnings);
-        imported.push(r);
+        if (f.format === 'native') natives.push(JSON.parse(new TextDecoder().decode(f.bytes)));
       }
+      let imported: ImportResult[] = [];
+      if (files.some((f) => f.format !== 'native')) {
+        if (imports?.key !== importKey) return { pending: true };
+        if (imports.error !== undefined) return { error: imports.error };
+        imported = imports.results ?? [];
+      }
+      const warnings = imported.flatMap((r) => r.warnings);
       const evidence = [...natives];
       // As `greenlight evidence import` writes it and `greenlight determine` reads it back.
       if (imported.length > 0)
@@ -120,7 +157,8 @@ export function DeveloperPage() {
     } catch (e) {
       return { error: coreError(e) };
     }
-  }, [framework, files, chosenMetric, task, allowIncomplete, modelId, version, tier]);
+  }, [framework, files, imports, importKey, modelId, version, tier]);
+  const done = result && !('pending' in result) ? result : null;
 
   async function addFiles(list: FileList | null) {
     if (!list) return;
@@ -139,8 +177,8 @@ export function DeveloperPage() {
   }
 
   async function submit() {
-    if (!result || 'error' in result || !framework) return;
-    if (result.evidence.length !== 1) {
+    if (!done || 'error' in done || !framework) return;
+    if (done.evidence.length !== 1) {
       setSubmitted({
         ok: false,
         text: 'Submit one evidence document at a time (merge files into one first).',
@@ -150,7 +188,7 @@ export function DeveloperPage() {
     try {
       const r = await api.submit({
         framework: { id: framework.id, version: framework.version },
-        evidence: result.evidence[0],
+        evidence: done.evidence[0],
         ...(tier ? { tier } : {}),
       });
       setSubmitted({
@@ -165,7 +203,7 @@ export function DeveloperPage() {
     }
   }
 
-  const modelOfEvidence = result && !('error' in result) ? result.d.model.id : null;
+  const modelOfEvidence = done && !('error' in done) ? done.d.model.id : null;
 
   return (
     <>
@@ -221,7 +259,13 @@ export function DeveloperPage() {
               multiple
               accept=".json,.eval,.jsonl"
               data-testid="evidence-input"
-              onChange={(e) => void addFiles(e.target.files)}
+              onChange={(e) => {
+                const input = e.target;
+                // Emptied once read, so that choosing the same file again (after "Clear files") is seen.
+                void addFiles(input.files).finally(() => {
+                  input.value = '';
+                });
+              }}
             />
           </label>
         </div>
@@ -285,20 +329,25 @@ export function DeveloperPage() {
         )}
       </form>
 
-      {result && 'error' in result && (
-        <p role="alert" className="warn" data-testid="core-error">
-          {result.error}
+      {result && 'pending' in result && (
+        <p role="status" className="muted" data-testid="importing">
+          Reading the evaluation logs…
         </p>
       )}
-      {result && !('error' in result) && (
+      {done && 'error' in done && (
+        <p role="alert" className="warn" data-testid="core-error">
+          {done.error}
+        </p>
+      )}
+      {done && !('error' in done) && (
         <section aria-labelledby="det-h">
           <h2 id="det-h">Determination (computed in your browser)</h2>
-          {result.warnings.map((w) => (
+          {done.warnings.map((w) => (
             <p key={w} className="warn">
               {w}
             </p>
           ))}
-          <DeterminationView d={result.d} />
+          <DeterminationView d={done.d} />
           <button type="button" onClick={() => void submit()} disabled={me?.kind !== 'person'}>
             Submit for review
           </button>
