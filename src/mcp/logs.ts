@@ -1,7 +1,9 @@
 /**
  * Evaluation logs (bytes in memory) → one native evidence document, with the core's importers. Used by the MCP
  * tools (uploaded logs, base64) and the CLI's `submit LOG… --metric/--map`. Large Inspect logs are better
- * imported with `greenlight evidence import`, which streams them.
+ * imported with `greenlight evidence import`, which streams them. Inspect .eval archives are decoded in a worker
+ * thread stopped after a time limit (src/node/bounded-import.ts): the zstd decoder can loop without end on some
+ * corrupted archives.
  */
 import { createHash } from 'node:crypto';
 import { GreenlightError } from '../core/errors.js';
@@ -15,6 +17,7 @@ import {
   parseMappingFile,
   resolveFormat,
 } from '../core/import/index.js';
+import { importEvalBounded } from '../node/bounded-import.js';
 
 export interface LogFile {
   fileName: string;
@@ -44,7 +47,7 @@ export interface ImportedLogs {
 
 const bad = (m: string) => new GreenlightError('invalid_input', m);
 
-export function importLogs(files: readonly LogFile[], o: LogImportOptions): ImportedLogs {
+export async function importLogs(files: readonly LogFile[], o: LogImportOptions): Promise<ImportedLogs> {
   if (files.length === 0) throw bad('no log given');
   if ((o.metric === undefined) === (o.mapText === undefined))
     throw bad(
@@ -77,7 +80,11 @@ export function importLogs(files: readonly LogFile[], o: LogImportOptions): Impo
         `${file.fileName}: cannot tell the log format (Inspect .eval/.json, lm-eval results/samples, CSV); give the format`,
       );
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
-    const result = importLog(format, file.bytes, { ...base, fileName: file.fileName, sha256 });
+    const opts: ImportOptions = { ...base, fileName: file.fileName, sha256 };
+    const result =
+      format === 'inspect-eval'
+        ? await importEvalBounded(file.bytes, opts)
+        : importLog(format, file.bytes, opts);
     results.push(result);
     warnings.push(
       ...result.warnings.map((w) => (w.startsWith(file.fileName) ? w : `${file.fileName}: ${w}`)),

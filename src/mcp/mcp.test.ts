@@ -19,6 +19,7 @@ import {
 const INSPECT = new URL('../../../shared/fixtures/inspect/', import.meta.url);
 const BROKEN_LOG = new URL('2024-08-29T15-11-18+00-00_popularity_5EAmX6wjMFqea6WY7XHzZp.json', INSPECT);
 const GOOD_LOG = new URL('2025-05-12T20-28-13-04-00_popularity.json', INSPECT);
+const ZSTD_EVAL = new URL('chunked-zstd/log_streaming.eval', INSPECT);
 const FRAMEWORK = { id: 'example-frontier', version: '2026.1' };
 
 const TOOLS = [
@@ -375,6 +376,49 @@ describe('greenlight mcp on stdio', () => {
       expect(verified.structuredContent).toMatchObject({ ok: true });
     } finally {
       await client.close();
+    }
+  });
+
+  it('offline: an uploaded .eval is decoded in a worker with a time limit (GREENLIGHT_IMPORT_TIMEOUT_MS)', async () => {
+    const args = {
+      logs: [{ file_name: 'log_streaming.eval', content_base64: b64(ZSTD_EVAL) }],
+      metric: 'bio.tacit_knowledge',
+      model: MODEL,
+      model_version: 'eval-1',
+      allow_incomplete: true,
+      include_evidence: true,
+    };
+    const connect = async (env: Record<string, string>) => {
+      const client = new Client({ name: 'greenlight-test', version: '1.0.0' });
+      await client.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [BIN, 'mcp', '--framework', fileURLToPath(FRAMEWORK_FILE)],
+          env: { PATH: process.env.PATH ?? '', ...env },
+          stderr: 'pipe',
+        }),
+      );
+      return client;
+    };
+    const client = await connect({});
+    try {
+      const ok = await tool(client, 'preassess', args);
+      expect(ok.isError, text(ok)).toBeFalsy();
+      const evidence = ok.structuredContent!.evidence as { evaluations: { metric: string }[] };
+      expect(evidence.evaluations.map((e) => e.metric)).toEqual(['bio.tacit_knowledge']);
+    } finally {
+      await client.close();
+    }
+    // A 1 ms limit stands in for a decoder that never finishes.
+    const limited = await connect({ GREENLIGHT_IMPORT_TIMEOUT_MS: '1' });
+    try {
+      const stopped = await tool(limited, 'preassess', args);
+      expect(stopped.isError).toBe(true);
+      expect(text(stopped)).toContain(
+        'log_streaming.eval: decoding did not finish within 1 ms; the archive is malformed or hostile',
+      );
+    } finally {
+      await limited.close();
     }
   });
 

@@ -40,7 +40,8 @@ export interface CreateMcpServerOptions {
   verifyAnyUrl?: boolean;
   /**
    * Import uploaded Inspect `.eval` archives (default true). The server's /mcp endpoint turns this off: the zstd
-   * decoder can loop without end on some corrupted archives, which a shared server must not risk.
+   * decoder can loop without end on some corrupted archives, and although decoding runs in a worker stopped
+   * after GREENLIGHT_IMPORT_TIMEOUT_MS, each hostile upload would hold a core of a shared server that long.
    */
   acceptEvalArchives?: boolean;
   /** Where verify_log keeps pinned keys and checkpoints (trust on first use). */
@@ -237,7 +238,9 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
       allow_incomplete?: boolean | undefined;
     };
 
-  function evidenceOf(args: EvidenceArgs): { value: unknown; warnings: string[]; imported: boolean } {
+  async function evidenceOf(
+    args: EvidenceArgs,
+  ): Promise<{ value: unknown; warnings: string[]; imported: boolean }> {
     if ((args.evidence === undefined) === (args.logs === undefined))
       throw new GreenlightError(
         'invalid_request',
@@ -256,7 +259,7 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
         );
       return { fileName: l.file_name, bytes };
     });
-    const { evidence, warnings } = importLogs(files, {
+    const { evidence, warnings } = await importLogs(files, {
       format: args.format,
       metric: args.metric,
       task: args.task,
@@ -418,7 +421,7 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
     },
     guard(async (args) => {
       const framework = await resolveFramework(args.framework, args.framework_text);
-      const ev = evidenceOf(args);
+      const ev = await evidenceOf(args);
       const determination = determineDocuments(
         framework,
         [{ file: ev.imported ? 'imported logs' : 'evidence', value: ev.value }],
@@ -574,7 +577,7 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
     },
     guard(async (args) => {
       const a = needToken('submit');
-      const ev = evidenceOf(args);
+      const ev = await evidenceOf(args);
       const body: Structured = { framework: args.framework, evidence: ev.value };
       if (args.tier !== undefined) body.tier = args.tier;
       const headers = args.idempotency_key ? { 'idempotency-key': args.idempotency_key } : undefined;

@@ -138,7 +138,7 @@ interface SubmitFlags extends ServerFlags {
 }
 
 /** Native evidence files, or logs imported with the core's importers. */
-function evidenceFor(logs: string[], flags: SubmitFlags): unknown {
+async function evidenceFor(logs: string[], flags: SubmitFlags): Promise<unknown> {
   const viaLogs = logs.length > 0;
   if (viaLogs === flags.evidence.length > 0)
     throw usage(
@@ -164,7 +164,7 @@ function evidenceFor(logs: string[], flags: SubmitFlags): unknown {
   }
   if ((flags.map === undefined) === (flags.metric === undefined))
     throw usage('submit: with logs, give exactly one of --map FILE and --metric M');
-  const { evidence, warnings } = importLogs(
+  const { evidence, warnings } = await importLogs(
     logs.map((f) => ({ fileName: basename(f), bytes: readBytes(f) })),
     {
       format: flags.format,
@@ -320,7 +320,7 @@ export function registerClientCommands(program: Command): void {
       .option('--idempotency-key <key>', 'same key and body within 24 h: the original answer'),
   ).action(async (logs: string[], flags: SubmitFlags) => {
     const framework = refOrUsage(flags.framework);
-    const evidence = evidenceFor(logs, flags);
+    const evidence = await evidenceFor(logs, flags);
     const body: Obj = { framework, evidence };
     if (flags.tier !== undefined) body.tier = flags.tier;
     const answer = await request(flags, {

@@ -30,7 +30,7 @@ import {
   parseMappingFile,
   resolveFormat,
 } from '../../core/import/index.js';
-import { importEvalBounded } from '../lib/bounded-import.js';
+import { importEvalBounded } from '../../node/bounded-import.js';
 import { ioError } from '../lib/files.js';
 
 /** An I/O failure as one line, `file: why`. */
@@ -279,7 +279,7 @@ async function importFile(
       if (run !== undefined) context.lmEvalRun = run;
     }
     bar.status(`importing ${file}…`);
-    // .eval archives are decoded in a worker with a time limit (see bounded-import.ts).
+    // .eval archives are decoded in a worker with a time limit (see src/node/bounded-import.ts).
     if (format === 'inspect-eval') return await importEvalBounded(bytes, opts);
     return importLog(format, bytes, opts, context);
   } catch (e) {

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { GreenlightError } from '../../core/errors.js';
-import { type ImportAnswer, importTimedOut, resultOf } from '../../core/import/answer.js';
-import type { ImportOptions, ImportResult } from '../../core/import/types.js';
+import { GreenlightError } from '../core/errors.js';
+import { type ImportAnswer, importTimedOut, resultOf } from '../core/import/answer.js';
+import type { ImportOptions, ImportResult } from '../core/import/types.js';
 
 /** How long one .eval import may run (GREENLIGHT_IMPORT_TIMEOUT_MS overrides; default 5 minutes). */
 export function importTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
