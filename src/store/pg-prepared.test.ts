@@ -50,6 +50,20 @@ describe.skipIf(skipped)(
       expect((await preparedTexts(store)).some((t) => t.includes('marker-b'))).toBe(false);
     });
 
+    // Before the cap test below fills this connection's 256.
+    it('a statement whose plan a schema change made stale fails once, then runs unnamed', async () => {
+      await sql`create table prep_s (a int)`.execute(store.db);
+      await sql`insert into prep_s (a) values (1)`.execute(store.db);
+      const read = () => sql<Record<string, unknown>>`select * from prep_s where a = ${1}`.execute(store.db);
+      await read();
+      expect((await read()).rows).toEqual([{ a: 1 }]);
+      // Another server's migration, say.
+      await sql`alter table prep_s add column b int`.execute(plain.db);
+      await expect(read()).rejects.toMatchObject({ code: '0A000' });
+      expect((await read()).rows).toEqual([{ a: 1, b: null }]);
+      expect((await read()).rows).toEqual([{ a: 1, b: null }]);
+    });
+
     it('keeps at most 256 per connection: further texts still run, unnamed', async () => {
       for (let i = 0; i < 300; i++) {
         for (let k = 0; k < 2; k++) {

@@ -7,7 +7,9 @@
  * Bounded: a statement is prepared from its second use on (one-off texts never are), and each connection keeps
  * at most MAX_PER_CONNECTION prepared statements; beyond that, new texts run unnamed, as without this pool.
  * Names are digests of the text, so a name always means the same statement. Statements without parameters
- * (BEGIN, COMMIT, DDL) always run unnamed.
+ * (BEGIN, COMMIT, DDL) always run unnamed. A statement whose plan a schema change made stale (a newer server's
+ * migration adding a column under `select *`) fails once on each connection that prepared it, then runs
+ * unnamed there (a write batch that hits it runs its writes again one by one, so only a lone write sees it).
  *
  * Off with GREENLIGHT_PG_PREPARED_STATEMENTS=off, for connection poolers that do not keep prepared statements
  * across transactions (PgBouncer in transaction mode before 1.21).
@@ -18,6 +20,8 @@ import type pg from 'pg';
 
 const MAX_PER_CONNECTION = 256;
 const MAX_TRACKED_TEXTS = 4096;
+/** feature_not_supported: what PostgreSQL raises for a prepared statement whose result type changed. */
+const STALE_PLAN = '0A000';
 
 interface TextInfo {
   name: string;
@@ -42,6 +46,9 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
 
   function wrap(client: pg.PoolClient): PostgresPoolClient {
     const prepared = new Set<string>();
+    // Statements whose prepared plan PostgreSQL refused after a schema change ("cached plan must not change
+    // result type", e.g. a column added by a newer server's migration): they fail once, then run unnamed here.
+    const stale = new Set<string>();
     const wrapper = {
       query(text: unknown, parameters?: ReadonlyArray<unknown>) {
         if (typeof text !== 'string' || parameters === undefined || parameters.length === 0) {
@@ -51,9 +58,16 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
             : client.query(text as string, parameters as unknown[]);
         }
         const name = nameFor(text);
-        if (name !== undefined && (prepared.has(name) || prepared.size < MAX_PER_CONNECTION)) {
+        if (
+          name !== undefined &&
+          !stale.has(name) &&
+          (prepared.has(name) || prepared.size < MAX_PER_CONNECTION)
+        ) {
           prepared.add(name);
-          return client.query({ name, text, values: parameters as unknown[] });
+          return client.query({ name, text, values: parameters as unknown[] }).catch((e: unknown) => {
+            if ((e as { code?: string } | null)?.code === STALE_PLAN) stale.add(name);
+            throw e;
+          });
         }
         return client.query(text, parameters as unknown[]);
       },
