@@ -113,4 +113,15 @@ describeOnEachDatabase('group commit', (dialect) => {
     const rows = await store.db.selectFrom('orgs').select('id').where('id', 'like', 'never-%').execute();
     expect(rows).toEqual([]);
   });
+
+  it('rejects every job when no transaction can be started (the store is closed)', async () => {
+    const closed = await db.open();
+    await closed.close();
+    const write = groupCommit(closed.db);
+    const results = await Promise.allSettled([
+      write(async (tx) => tx.insertInto('orgs').values(org('closed-1')).execute()),
+      write(async (tx) => tx.insertInto('orgs').values(org('closed-2')).execute()),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
 });

@@ -9,7 +9,7 @@
  * writes of the jobs before it), but with one fsync (SQLite) or one WAL flush and lock round (PostgreSQL) per
  * batch instead of per job: the durable write rate stops being bounded by the commit latency.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
 
 export interface GroupCommitOptions<DB> {
   /** Run first in each batch's transaction (e.g. take the log's sequence row lock). */
@@ -40,7 +40,7 @@ export function groupCommit<DB>(db: Kysely<DB>, options: GroupCommitOptions<DB> 
   async function runBatch(batch: Job<DB>[]): Promise<void> {
     const values: unknown[] = [];
     let failure: { error: unknown } | undefined;
-    let trx: Awaited<ReturnType<ReturnType<Kysely<DB>['startTransaction']>['execute']>>;
+    let trx: ControlledTransaction<DB>;
     try {
       trx = await db.startTransaction().execute();
     } catch (e) {
