@@ -25,6 +25,7 @@ import { type RunningServer, startServer } from '../cli/commands/serve.js';
 import { determineDocuments } from '../core/determination/index.js';
 import { sha256Hex } from '../core/digest.js';
 import { parseFramework } from '../core/framework/index.js';
+import type { Framework } from '../core/framework/types.js';
 import { importLog, mergeImported } from '../core/import/index.js';
 import { type DemoToken, demoInstitutions, seedDemo } from '../demo/seed.js';
 import { openStore } from '../store/db.js';
@@ -56,6 +57,41 @@ async function getJson<T>(path: string, auth?: string): Promise<T> {
   );
   expect(res.ok, `${path}: ${res.status}`).toBe(true);
   return (await res.json()) as T;
+}
+
+/** The developer console's default framework (the first current one) and its first metric, as the page lists them. */
+async function developerFramework(): Promise<{ framework: Framework; metric: string }> {
+  const list = await getJson<{ items: { id: string; version: string; superseded_by: string | null }[] }>(
+    '/v1/frameworks',
+  );
+  const fwSummary = list.items.filter((f) => f.superseded_by === null)[0]!;
+  const detail = await getJson<{ source: string }>(`/v1/frameworks/${fwSummary.id}/${fwSummary.version}`);
+  const framework = parseFramework(detail.source);
+  const metric = [
+    ...new Set(
+      framework.domains.flatMap((d) => d.thresholds.flatMap((t) => t.indicators.map((i) => i.metric))),
+    ),
+  ].sort()[0]!;
+  return { framework, metric };
+}
+
+/** What `greenlight evidence import --allow-incomplete` + `greenlight determine` give for a log file. */
+function coreDetermination(
+  framework: Framework,
+  format: 'inspect-json' | 'inspect-eval',
+  file: string,
+  metric: string,
+  model: { id: string; version: string },
+) {
+  const bytes = new Uint8Array(readFileSync(file));
+  const imported = importLog(format, bytes, {
+    metric,
+    allowIncomplete: true,
+    fileName: basename(file),
+    sha256: sha256Hex(bytes),
+  });
+  const evidence = JSON.parse(JSON.stringify(mergeImported([imported], model)));
+  return determineDocuments(framework, [{ value: evidence }]);
 }
 
 async function open(path: string, viewport = DESKTOP): Promise<Page> {
@@ -446,18 +482,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
     });
 
     it('developer console: a dropped Inspect log gives the determination `greenlight determine` computes', async () => {
-      const list = await getJson<{ items: { id: string; version: string; superseded_by: string | null }[] }>(
-        '/v1/frameworks',
-      );
-      const current = list.items.filter((f) => f.superseded_by === null);
-      const fwSummary = current[0]!;
-      const detail = await getJson<{ source: string }>(`/v1/frameworks/${fwSummary.id}/${fwSummary.version}`);
-      const framework = parseFramework(detail.source);
-      const metric = [
-        ...new Set(
-          framework.domains.flatMap((d) => d.thresholds.flatMap((t) => t.indicators.map((i) => i.metric))),
-        ),
-      ].sort()[0]!;
+      const { framework, metric } = await developerFramework();
 
       const page = await open('#/develop');
       await page.waitForSelector('select');
@@ -484,17 +509,10 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.getByRole('button', { name: 'Clear files' }).click();
 
       // An importable Inspect log: the same digest as import + determine with the core.
-      const bytes = new Uint8Array(readFileSync(IMPORTABLE_FIXTURE));
-      const imported = importLog('inspect-json', bytes, {
-        metric,
-        allowIncomplete: true,
-        fileName: basename(IMPORTABLE_FIXTURE),
-        sha256: sha256Hex(bytes),
+      const expected = coreDetermination(framework, 'inspect-json', IMPORTABLE_FIXTURE, metric, {
+        id: 'example-lab/popularity',
+        version: '2025-05-12',
       });
-      const evidence = JSON.parse(
-        JSON.stringify(mergeImported([imported], { id: 'example-lab/popularity', version: '2025-05-12' })),
-      );
-      const expected = determineDocuments(framework, [{ value: evidence }]);
       await page.getByTestId('evidence-input').setInputFiles(IMPORTABLE_FIXTURE);
       await page.getByLabel('Framework metric').selectOption(metric);
       await page.getByLabel('accept incomplete logs').check();
@@ -514,28 +532,11 @@ describe.skipIf(!HAVE_CHROMIUM)(
     });
 
     it('developer console: a zstd .eval archive is read in a Web Worker; one that overruns the time limit is a clear error', async () => {
-      const list = await getJson<{ items: { id: string; version: string; superseded_by: string | null }[] }>(
-        '/v1/frameworks',
-      );
-      const fwSummary = list.items.filter((f) => f.superseded_by === null)[0]!;
-      const detail = await getJson<{ source: string }>(`/v1/frameworks/${fwSummary.id}/${fwSummary.version}`);
-      const framework = parseFramework(detail.source);
-      const metric = [
-        ...new Set(
-          framework.domains.flatMap((d) => d.thresholds.flatMap((t) => t.indicators.map((i) => i.metric))),
-        ),
-      ].sort()[0]!;
-      const bytes = new Uint8Array(readFileSync(ZSTD_EVAL_FIXTURE));
-      const imported = importLog('inspect-eval', bytes, {
-        metric,
-        allowIncomplete: true,
-        fileName: basename(ZSTD_EVAL_FIXTURE),
-        sha256: sha256Hex(bytes),
+      const { framework, metric } = await developerFramework();
+      const expected = coreDetermination(framework, 'inspect-eval', ZSTD_EVAL_FIXTURE, metric, {
+        id: 'example-lab/streaming',
+        version: '1',
       });
-      const evidence = JSON.parse(
-        JSON.stringify(mergeImported([imported], { id: 'example-lab/streaming', version: '1' })),
-      );
-      const expected = determineDocuments(framework, [{ value: evidence }]);
 
       const page = await open('#/develop');
       await page.waitForSelector('select');
