@@ -1,9 +1,13 @@
 /** The node:crypto fast path (log/hash.ts) agrees with the pure core (core/tlog, @noble/hashes). */
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as core from '../core/tlog/index.js';
 import { HASH_SIZE, TILE_WIDTH, utf8 } from '../core/tlog/index.js';
+import { ensureBuilt } from '../server/test-helpers/cli-process.js';
 import {
   hashChunk,
   hashChunkInWorker,
@@ -85,6 +89,26 @@ describe('log/hash (node:crypto) against core/tlog (@noble/hashes)', () => {
     expect(() => layoutEntries(['x'.repeat(65_536)], 0)).toThrow(/65,535/);
     expect(layoutEntries(['x'.repeat(65_535)], 0).lengths[0]).toBe(65_535);
   });
+
+  it.skipIf(availableParallelism() < 2)(
+    'the worker starts in a process run with --input-type=module, and leaves it free to end',
+    () => {
+      ensureBuilt();
+      const hashJs = join(fileURLToPath(new URL('../..', import.meta.url)), 'dist/log/hash.js');
+      const script = `
+        import { hashChunkInWorker, layoutEntries } from ${JSON.stringify(hashJs)};
+        const texts = Array.from({ length: 600 }, (_, i) => JSON.stringify({ i }));
+        hashChunkInWorker(layoutEntries(texts, 0)).then((r) => console.log(r.inWorker, r.leaves.length));`;
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(run.error).toBeUndefined(); // no timeout: the idle worker did not hold the process
+      expect(run.stderr).toBe('');
+      expect(run.stdout.trim()).toBe(`true ${600 * HASH_SIZE}`);
+    },
+    60_000,
+  );
 
   it('tile roots, subtree hashes and tile inner nodes agree', () => {
     for (const seed of [1, 2, 3]) {

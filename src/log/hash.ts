@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { GreenlightError } from '../core/errors.js';
 import { HASH_SIZE, MAX_ENTRY_SIZE, TILE_HEIGHT, TILE_WIDTH } from '../core/tlog/index.js';
+import { workerExecArgv } from '../node/worker-exec-argv.js';
 
 /**
  * The SHA-256 digest as a 'binary' (latin1) string, one char per byte: `crypto.hash` (one call, no Hash object) where the
@@ -185,8 +186,7 @@ function hashingWorker(): Worker | undefined {
       return undefined;
     }
     try {
-      const w = new Worker(WORKER_SOURCE, { eval: true });
-      w.unref();
+      const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: workerExecArgv() });
       w.on('message', (m: { id: number; error?: string }) => {
         const job = jobs.get(m.id);
         jobs.delete(m.id);
@@ -201,6 +201,7 @@ function hashingWorker(): Worker | undefined {
       };
       w.on('error', fail);
       w.on('exit', () => fail(new Error('the hashing worker exited')));
+      w.unref(); // after the listeners (attaching a 'message' listener refs the worker again)
       worker = w;
     } catch {
       worker = null;

@@ -19,6 +19,7 @@ import type { Determination } from '../core/determination/types.js';
 import { type ErrorCode, GreenlightError, type Problem } from '../core/errors.js';
 import type { Framework } from '../core/framework/types.js';
 import { nodeSha256 } from '../node/sha256.js';
+import { workerExecArgv } from '../node/worker-exec-argv.js';
 
 export interface PoolRequest {
   id: number;
@@ -84,11 +85,9 @@ export function createDeterminePool(size = poolSize()): DeterminePool | null {
   };
 
   const start = (i: number): Slot | undefined => {
-    // The process's own flags, less those that only make sense for its main script.
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_URL, { execArgv });
+      worker = new Worker(WORKER_URL, { execArgv: workerExecArgv() });
     } catch {
       broken = true; // e.g. ERR_WORKER_INVALID_EXEC_ARGV: a process flag a worker refuses (--title=…)
       return undefined;
