@@ -8,7 +8,7 @@
 // (a) Integration throughput: a temp SQLite store is pre-filled with --entries realistic ~300-byte canonical JSON
 //     entries (incident reports), inserted directly into log_entries and log_state (no events: the integrator
 //     reads only log_entries). Then createIntegrator(...).integrateOnce() runs to completion (leaf hashes, tiles,
-//     entry bundles, compact range, signed checkpoints at most once a second). The baseline is raw SHA-256 of the
+//     compact range, signed checkpoints at most once a second). The baseline is raw SHA-256 of the
 //     same leaf bytes (0x00 ‖ entry) with node:crypto and with @noble/hashes, in the same run. Target ≥ 50 %.
 // (c) Inclusion proof at that size: the server's prover (TileProver: the needed tiles in one query unless cached,
 //     their inner nodes hashed with node:crypto) for 1,000 random indices from a cold cache, then the same

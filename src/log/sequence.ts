@@ -1,8 +1,7 @@
 import { PostgresAdapter, sql } from 'kysely';
 import { canonicalJson } from '../core/canonical-json.js';
+import { MAX_ENTRY_SIZE } from '../core/tlog/index.js';
 import type { Tx } from '../store/db.js';
-
-export const MAX_ENTRY_BYTES = 65_535;
 
 /** A log entry (transparency-log.md): public fields and digests only. */
 export interface LogEntry {
@@ -30,8 +29,8 @@ export async function sequenceEntry(
   rows: readonly SequencedRow[] = [],
 ): Promise<{ index: number; bytes: string }> {
   const bytes = canonicalJson(entry);
-  if (new TextEncoder().encode(bytes).length > MAX_ENTRY_BYTES) {
-    throw new Error(`log entry of type ${entry.type} exceeds ${MAX_ENTRY_BYTES} bytes`);
+  if (Buffer.byteLength(bytes, 'utf8') > MAX_ENTRY_SIZE) {
+    throw new Error(`log entry of type ${entry.type} exceeds ${MAX_ENTRY_SIZE} bytes`);
   }
   if (rows.length > 0 && tx.getExecutor().adapter instanceof PostgresAdapter) {
     const inserts = rows.map((row, i) => {

@@ -7,10 +7,10 @@
 import type { Kysely } from 'kysely';
 import { GreenlightError } from '../core/errors.js';
 import {
+  formatEntryBundle,
   HASH_SIZE,
   inclusionProof,
   locateNode,
-  MAX_ENTRY_SIZE,
   TILE_WIDTH,
   type TileReader,
   type TileRef,
@@ -104,11 +104,6 @@ export async function writeTiles(db: Db, tiles: readonly StoredTile[]): Promise<
   }
 }
 
-/** Upserts one tile (see {@link writeTiles}). */
-export async function writeTile(db: Db, t: StoredTile): Promise<void> {
-  await writeTiles(db, [t]);
-}
-
 /** The stored tile (level, index) cut to `width` hashes, or undefined when it is not stored that wide. */
 export async function readTile(
   db: Db,
@@ -141,20 +136,8 @@ export async function readEntryBundle(db: Db, index: number, width: number): Pro
     .where('idx', '<', first + width)
     .orderBy('idx')
     .execute();
-  if (rows.length !== width) return undefined;
-  let total = 0;
-  for (const r of rows) total += 2 + Buffer.byteLength(r.entry, 'utf8');
-  const out = Buffer.allocUnsafe(total);
-  let o = 0;
-  for (const [j, r] of rows.entries()) {
-    if (Number(r.idx) !== first + j) return undefined;
-    const n = out.write(r.entry, o + 2, 'utf8');
-    if (n > MAX_ENTRY_SIZE) return undefined;
-    out[o] = n >> 8;
-    out[o + 1] = n & 255;
-    o += 2 + n;
-  }
-  return out;
+  if (rows.length !== width || rows.some((r, j) => Number(r.idx) !== first + j)) return undefined;
+  return formatEntryBundle(rows.map((r) => Buffer.from(r.entry, 'utf8')));
 }
 
 /**
@@ -195,16 +178,9 @@ export class TileProver {
       else missing.push(r);
     }
     if (missing.length > 0) {
-      const loaded = await loadTiles(db, missing);
+      const read = tileReaderOf(await loadTiles(db, missing));
       for (const r of missing) {
-        const t = loaded.get(`${r.level}/${r.index}`);
-        if (!t || t.width < r.width || t.data.length < r.width * HASH_SIZE) {
-          throw new GreenlightError(
-            'internal',
-            `log tile ${r.level}/${r.index} (width ${r.width}) is missing`,
-          );
-        }
-        const nodes = tileNodes(t.data.slice(0, r.width * HASH_SIZE), r.width);
+        const nodes = tileNodes(read(r.level, r.index, r.width).slice(), r.width);
         this.#put(`${r.level}/${r.index}/${r.width}`, nodes);
         out.set(`${r.level}/${r.index}`, nodes);
       }
