@@ -245,6 +245,7 @@ if (syncRes) {
 }
 const targets = [];
 if (ONLY.has('inprocess')) targets.push(['in-process ≥ 1,000,000 checks/s', inProcessRate >= 1_000_000]);
+if (ONLY.has('cedar')) targets.push(['Cedar agrees on every question', agree === agreeN]);
 if (ONLY.has('inprocess') && ONLY.has('cedar'))
   targets.push(['≥ 100× Cedar per check', inProcessRate >= 100 * cedarRate]);
 if (syncRes) targets.push(['a change seen within a second', syncRes.pickupMax < 1000]);

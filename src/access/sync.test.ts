@@ -216,4 +216,25 @@ describeOnEachDatabase('access sync applies what changed', (dialect) => {
     });
     await same();
   });
+
+  it('reloads everything when a recorded change cannot be read', async () => {
+    await wf.createGrant(people.r1!, {
+      model: MODELS[1]!,
+      org: 'late',
+      tier: 'vetted_partners',
+      reason: 'z',
+    });
+    const counter = Number(
+      (await sql<{ v: unknown }>`select value as v from change_counter`.execute(store.db)).rows[0]!.v,
+    );
+    await sql`update access_changes set changes = ${'{not json'} where counter = ${counter}`.execute(
+      store.db,
+    );
+    expect(await loadAccessChanges(store, counter - 1)).toBeNull();
+    const before = reloads;
+    await sync.refresh();
+    expect(reloads).toBe(before + 1);
+    expect(checker.stats().counter).toBe(counter);
+    await same(false);
+  });
 });

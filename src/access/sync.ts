@@ -158,11 +158,6 @@ export async function loadAccessSnapshot(store: Store): Promise<AccessSnapshot> 
   });
 }
 
-/** The cheap one-row read the sync loop polls. */
-export async function accessFingerprint(store: Store): Promise<string> {
-  return String(await accessCounter(store.db));
-}
-
 async function accessCounter(q: Store['db']): Promise<number> {
   const r = await sql<{ counter: unknown }>`select value as counter from change_counter where id = 1`.execute(
     q,
@@ -213,7 +208,12 @@ export async function loadAccessChanges(
     const touched = { models: new Set<string>(), grants: new Set<string>(), incidents: new Set<string>() };
     const orgIds = new Set<string>();
     for (const row of log.rows) {
-      const t = JSON.parse(row.changes) as AccessTouched;
+      let t: AccessTouched;
+      try {
+        t = JSON.parse(row.changes) as AccessTouched;
+      } catch {
+        return null; // an unreadable record: reload everything rather than stall every poll on it
+      }
       for (const id of t.models ?? []) touched.models.add(id);
       for (const id of t.grants ?? []) touched.grants.add(id);
       for (const id of t.incidents ?? []) touched.incidents.add(id);
@@ -372,13 +372,8 @@ export function startAccessSync(
     if (force || seen === undefined) return reload();
     if ((await accessCounter(store.db)) === seen) return;
     const known = new Set(frameworks);
-    let delta: AccessDelta | null;
-    try {
-      delta = await loadAccessChanges(store, seen, known);
-    } catch (e) {
-      onError(e);
-      delta = null;
-    }
+    // A failed read is reported by the caller and retried at the next poll (`seen` has not moved).
+    const delta = await loadAccessChanges(store, seen, known);
     if (delta === null) return reload();
     checker.apply(delta.changes, delta.counter);
     seen = delta.counter;

@@ -43,8 +43,10 @@ export async function fileAppeal(
       .executeTakeFirst();
     if (existing) throw new ServiceError('conflict', 'this review has already been appealed');
     let determination: Determination | null = null;
+    let evidenceText: string | null = null;
     if (input.evidence !== undefined && input.evidence !== null) {
-      determination = await determineOrInvalid(ctx, fw, input.evidence, s.requested_tier);
+      evidenceText = JSON.stringify(input.evidence);
+      determination = await determineOrInvalid(ctx, fw, input.evidence, s.requested_tier, evidenceText);
       if (determination.model.id !== s.model_id || determination.model.version !== s.version) {
         throw new ServiceError('invalid', 'evidence is for another model version', [
           { path: 'evidence.model', message: `expected ${s.model_id} ${s.version}` },
@@ -68,7 +70,7 @@ export async function fileAppeal(
       submission_id: s.id,
       status: 'appealed',
       reasons: input.reasons,
-      evidence: determination ? JSON.stringify(input.evidence) : null,
+      evidence: determination ? evidenceText : null,
       determination: determination ? JSON.stringify(determination) : null,
       decision_due: due,
       filed_at: at,
